@@ -1,0 +1,16 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("persons", views.PersonViewSet, basename="person")
+router.register("audit", views.AuditEntryViewSet, basename="audit-entry")
+
+urlpatterns = [
+    path("openapi.json", SpectacularAPIView.as_view(), name="openapi"),
+    path("token/", views.obtain_token, name="api-token"),
+    path("me/", views.me, name="api-me"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,31 @@
+"""`kinlink check --deploy` findings about the audit log and field keys."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def field_keys_outside_data_dir(app_configs, **kwargs):
+    if settings.FIELD_KEYS:
+        return []
+    return [
+        Warning(
+            "Field encryption keys are read from a file in the data directory.",
+            hint="Set KINLINK_FIELD_KEYS from a secret store so that a copy of the data "
+            "directory does not carry the key that opens it.",
+            id="kinlink.W001",
+        )
+    ]
+
+
+@register(Tags.security)
+def field_keys_are_valid(app_configs, **kwargs):
+    from .crypto import FieldKeyError, fernet
+
+    try:
+        fernet()
+    except FieldKeyError as exc:
+        return [Error(str(exc), id="kinlink.E001")]
+    return []

@@ -1,0 +1,198 @@
+"""The `kinlink` command. Each subcommand is a thin wrapper over a service or a Django command."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinlink.settings")
+    import django
+
+    django.setup()
+
+
+def _call(name: str, *args: str, **options) -> None:
+    from django.core.management import call_command
+
+    call_command(name, *args, **options)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _setup_django()
+    _call("migrate", interactive=False, verbosity=1 if args.verbose else 0)
+    print("database is up to date")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup_django()
+    from waitress import serve
+
+    from kinlink.wsgi import application
+
+    print(f"kinlink serving on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
+    serve(application, host=args.host, port=args.port, threads=args.threads, ident="kinlink")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    # The demo always runs on its own, fresh SQLite file, whatever DATABASE_URL says.
+    os.environ.pop("DATABASE_URL", None)
+    data_dir = Path(os.environ.get("KINLINK_DATA", "kinlink-data")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for stale in ("kinlink.sqlite3", "kinlink.sqlite3-wal", "kinlink.sqlite3-shm"):
+        (data_dir / stale).unlink(missing_ok=True)
+    shutil.rmtree(data_dir / "files", ignore_errors=True)
+    os.environ["KINLINK_DATA"] = str(data_dir)
+    _setup_django()
+    print(f"creating a fresh demo database in {data_dir} ...", flush=True)
+    _call("migrate", interactive=False, verbosity=0)
+    from kinlink.demo import DEMO_PASSWORD, load_demo_data
+
+    logins = load_demo_data(progress=True)
+    address = f"http://{args.host}:{args.port}/"
+    print(f"\nkinlink demo ready in {time.monotonic() - started:.1f} s at {address}")
+    print(f"demo logins (password for all: {DEMO_PASSWORD}):")
+    for role, username, note in logins:
+        print(f"  {role:<24} {username:<12} {note}")
+    if args.no_serve:
+        return 0
+    args.threads = 8
+    return cmd_serve(args)
+
+
+def cmd_demo_otp(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from kinlink.demo import DEMO_TOTP_KEYS
+
+    key = DEMO_TOTP_KEYS.get(args.username)
+    device = TOTPDevice.objects.filter(user__username=args.username, key=key, confirmed=True).first()
+    if key is None or device is None:
+        print(f"error: {args.username!r} is not a demo user with a demo two-factor key", file=sys.stderr)
+        return 2
+    print(f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}")
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.exceptions import ValidationError
+
+    from kinlink.accounts import services
+
+    password = args.password or os.environ.get("KINLINK_NEW_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass("password: ")
+            if password != getpass.getpass("again: "):
+                print("error: the passwords differ", file=sys.stderr)
+                return 2
+    team = services.team_named(args.team) if args.team else None
+    try:
+        user = services.create_user(
+            username=args.username, password=password, role=args.role, team=team, email=args.email or ""
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                print(f"error: {field}: {error}", file=sys.stderr)
+        return 2
+    print(f"created {user.username} ({user.role})")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management.base import SystemCheckError
+
+    try:
+        _call("check", deploy=args.deploy, fail_level="WARNING" if args.deploy else "ERROR")
+    except SystemCheckError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management.base import CommandError
+
+    try:
+        _call("audit_verify")
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kinlink",
+        description="Case management for tracing families and supporting people who leave closed groups.",
+        epilog="Data directory: $KINLINK_DATA (default ./kinlink-data). Database: $DATABASE_URL.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    demo = sub.add_parser("demo", help="fresh SQLite database with synthetic demo data, then serve it")
+    demo.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+    demo.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    demo.add_argument("--no-serve", action="store_true", help="load the demo data and exit")
+    demo.set_defaults(func=cmd_demo)
+
+    demo_otp = sub.add_parser("demo-otp", help="print the current two-factor code of a demo user")
+    demo_otp.add_argument("username", help="admin or dpo")
+    demo_otp.set_defaults(func=cmd_demo_otp)
+
+    serve = sub.add_parser("serve", help="serve the web app and API (waitress)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+    serve.set_defaults(func=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="create or update the database schema")
+    migrate.add_argument("-v", "--verbose", action="store_true", help="list each migration")
+    migrate.set_defaults(func=cmd_migrate)
+
+    createuser = sub.add_parser("createuser", help="create a staff user with a role")
+    createuser.add_argument("username")
+    createuser.add_argument(
+        "--role", required=True, choices=["caseworker", "supervisor", "dpo", "admin", "analyst"]
+    )
+    createuser.add_argument("--team", help="team name (created when new)")
+    createuser.add_argument("--email")
+    createuser.add_argument(
+        "--password", help="initial password (else $KINLINK_NEW_PASSWORD, standard input or a prompt)"
+    )
+    createuser.set_defaults(func=cmd_createuser)
+
+    check = sub.add_parser("check", help="check the installation; --deploy reports anything unsafe")
+    check.add_argument("--deploy", action="store_true", help="also check production settings")
+    check.set_defaults(func=cmd_check)
+
+    audit = sub.add_parser("audit", help="audit log commands")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = audit_sub.add_parser("verify", help="check the hash chain; exit 1 naming the first broken entry")
+    verify.set_defaults(func=cmd_audit_verify)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

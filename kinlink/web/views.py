@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kinlink.accounts.roles import may_read_audit, may_see_reports
+from kinlink.audit.selectors import filter_entries
+from kinlink.audit.services import verify_chain
+from kinlink.people import services as people_services
+from kinlink.people.models import Person
+from kinlink.people.selectors import persons_visible_to
+from kinlink.reports.aggregates import suppressed_counts
+
+from .forms import AuditFilterForm, RevealForm
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    persons = persons_visible_to(request.user)
+    context = {
+        "person_count": persons.count(),
+        "recent_persons": persons.prefetch_related("names").order_by("-updated_at")[:8],
+    }
+    return render(request, "web/home.html", context)
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    persons = persons_visible_to(request.user).prefetch_related("names").select_related("caseworker")
+    query = request.GET.get("q", "").strip()
+    if query:
+        persons = persons.filter(names__given_name__icontains=query) | persons.filter(
+            names__family_name__icontains=query
+        ) | persons.filter(reference__iexact=query)
+        persons = persons.distinct()
+    page = Paginator(persons.order_by("reference"), 25).get_page(request.GET.get("page"))
+    return render(request, "web/person_list.html", {"page": page, "query": query})
+
+
+def _visible_person_or_404(request: HttpRequest, pk: int) -> Person:
+    try:
+        return persons_visible_to(request.user).prefetch_related("names").get(pk=pk)
+    except Person.DoesNotExist:
+        # Same answer whether the person exists or not: an id reveals nothing.
+        raise Http404(_("No such person in your caseload.")) from None
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _visible_person_or_404(request, pk)
+    return render(request, "web/person_detail.html", {"person": person, "reveal_form": RevealForm()})
+
+
+@login_required
+@require_POST
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _visible_person_or_404(request, pk)
+    form = RevealForm(request.POST)
+    revealed = None
+    if form.is_valid():
+        revealed = {
+            "field": form.cleaned_data["field"],
+            "value": people_services.read_sensitive_field(
+                user=request.user, person=person, field=form.cleaned_data["field"], reason=form.cleaned_data["reason"]
+            ),
+        }
+    response = render(
+        request, "web/person_detail.html", {"person": person, "reveal_form": form, "revealed": revealed}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET"])
+def audit_list(request: HttpRequest) -> HttpResponse:
+    if not may_read_audit(request.user.role):
+        raise PermissionDenied(_("Only data-protection officers read the audit log."))
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = filter_entries(**{k: v for k, v in filters.items() if v})
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    chain = verify_chain() if request.GET.get("verify") else None
+    return render(request, "web/audit_list.html", {"form": form, "page": page, "chain": chain})
+
+
+@login_required
+def reports(request: HttpRequest) -> HttpResponse:
+    if not may_see_reports(request.user.role):
+        raise PermissionDenied(_("Reports are for supervisors, analysts and data-protection officers."))
+    by_status = suppressed_counts(Person.objects.values("status").annotate(n=Count("id")), "status")
+    by_gender = suppressed_counts(Person.objects.values("gender").annotate(n=Count("id")), "gender")
+    return render(request, "web/reports.html", {"by_status": by_status, "by_gender": by_gender})
