@@ -77,9 +77,14 @@ def cmd_demo_otp(args: argparse.Namespace) -> int:
     from kinlink.demo import DEMO_TOTP_KEYS
 
     key = DEMO_TOTP_KEYS.get(args.username)
-    device = TOTPDevice.objects.filter(user__username=args.username, key=key, confirmed=True).first()
+    device = TOTPDevice.objects.filter(
+        user__username=args.username, key=key, confirmed=True
+    ).first()
     if key is None or device is None:
-        print(f"error: {args.username!r} is not a demo user with a demo two-factor key", file=sys.stderr)
+        print(
+            f"error: {args.username!r} is not a demo user with a demo two-factor key",
+            file=sys.stderr,
+        )
         return 2
     print(f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}")
     return 0
@@ -103,7 +108,11 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     team = services.team_named(args.team) if args.team else None
     try:
         user = services.create_user(
-            username=args.username, password=password, role=args.role, team=team, email=args.email or ""
+            username=args.username,
+            password=password,
+            role=args.role,
+            team=team,
+            email=args.email or "",
         )
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
@@ -141,12 +150,15 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kinlink",
-        description="Case management for tracing families and supporting people who leave closed groups.",
+        description="Case management for tracing families and supporting people who leave "
+        "closed groups.",
         epilog="Data directory: $KINLINK_DATA (default ./kinlink-data). Database: $DATABASE_URL.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    demo = sub.add_parser("demo", help="fresh SQLite database with synthetic demo data, then serve it")
+    demo = sub.add_parser(
+        "demo", help="fresh SQLite database with synthetic demo data, then serve it"
+    )
     demo.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
     demo.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     demo.add_argument("--no-serve", action="store_true", help="load the demo data and exit")
@@ -174,7 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     createuser.add_argument("--team", help="team name (created when new)")
     createuser.add_argument("--email")
     createuser.add_argument(
-        "--password", help="initial password (else $KINLINK_NEW_PASSWORD, standard input or a prompt)"
+        "--password",
+        help="initial password (else $KINLINK_NEW_PASSWORD, standard input or a prompt)",
     )
     createuser.set_defaults(func=cmd_createuser)
 
@@ -184,7 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="audit log commands")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    verify = audit_sub.add_parser("verify", help="check the hash chain; exit 1 naming the first broken entry")
+    verify = audit_sub.add_parser(
+        "verify", help="check the hash chain; exit 1 naming the first broken entry"
+    )
     verify.set_defaults(func=cmd_audit_verify)
     return parser
 

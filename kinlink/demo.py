@@ -17,31 +17,74 @@ from kinlink.audit.models import Action
 from kinlink.audit.services import record
 from kinlink.people.models import LifeStatus, NameKind, Person, PersonName
 
-DEMO_PASSWORD = "kinlink-demo-2026"
+DEMO_PASSWORD = "kinlink-demo-2026"  # noqa: S105 - printed by `kinlink demo`, demo only
 DEMO_PERSONS = 240
 
 # (Persian script, usual Latin spelling)
 GIVEN_MALE = [
-    ("حسین", "Hossein"), ("محمد", "Mohammad"), ("علی", "Ali"), ("رضا", "Reza"), ("مسعود", "Masoud"),
-    ("مهدی", "Mehdi"), ("حمید", "Hamid"), ("جواد", "Javad"), ("مجید", "Majid"), ("سعید", "Saeed"),
-    ("محمدرضا", "Mohammadreza"), ("عبدالله", "Abdollah"), ("کریم", "Karim"), ("بهروز", "Behrouz"),
+    ("حسین", "Hossein"),
+    ("محمد", "Mohammad"),
+    ("علی", "Ali"),
+    ("رضا", "Reza"),
+    ("مسعود", "Masoud"),
+    ("مهدی", "Mehdi"),
+    ("حمید", "Hamid"),
+    ("جواد", "Javad"),
+    ("مجید", "Majid"),
+    ("سعید", "Saeed"),
+    ("محمدرضا", "Mohammadreza"),
+    ("عبدالله", "Abdollah"),
+    ("کریم", "Karim"),
+    ("بهروز", "Behrouz"),
 ]
 GIVEN_FEMALE = [
-    ("فرشته", "Fereshteh"), ("مریم", "Maryam"), ("زهرا", "Zahra"), ("یگانه", "Yeganeh"),
-    ("پروین", "Parvin"), ("فاطمه", "Fatemeh"), ("لیلا", "Leila"), ("نرگس", "Narges"), ("سمیه", "Somayeh"),
-    ("منیژه", "Manijeh"), ("شهلا", "Shahla"), ("مهری", "Mehri"),
+    ("فرشته", "Fereshteh"),
+    ("مریم", "Maryam"),
+    ("زهرا", "Zahra"),
+    ("یگانه", "Yeganeh"),
+    ("پروین", "Parvin"),
+    ("فاطمه", "Fatemeh"),
+    ("لیلا", "Leila"),
+    ("نرگس", "Narges"),
+    ("سمیه", "Somayeh"),
+    ("منیژه", "Manijeh"),
+    ("شهلا", "Shahla"),
+    ("مهری", "Mehri"),
 ]
 FAMILY = [
-    ("موسوی", "Mousavi"), ("حسینی", "Hosseini"), ("رضایی", "Rezaei"), ("احمدی", "Ahmadi"),
-    ("کریمی", "Karimi"), ("محمدی", "Mohammadi"), ("جعفری", "Jafari"), ("قاسمی", "Ghasemi"),
-    ("رحیمی", "Rahimi"), ("صادقی", "Sadeghi"), ("نوری", "Nouri"), ("حسین‌نیا", "Hosseinnia"),
-    ("عباس‌زاده", "Abbaszadeh"), ("کاظم‌پور", "Kazempour"), ("یزدانی", "Yazdani"),
+    ("موسوی", "Mousavi"),
+    ("حسینی", "Hosseini"),
+    ("رضایی", "Rezaei"),
+    ("احمدی", "Ahmadi"),
+    ("کریمی", "Karimi"),
+    ("محمدی", "Mohammadi"),
+    ("جعفری", "Jafari"),
+    ("قاسمی", "Ghasemi"),
+    ("رحیمی", "Rahimi"),
+    ("صادقی", "Sadeghi"),
+    ("نوری", "Nouri"),
+    ("حسین‌نیا", "Hosseinnia"),
+    ("عباس‌زاده", "Abbaszadeh"),
+    ("کاظم‌پور", "Kazempour"),
+    ("یزدانی", "Yazdani"),
 ]
 PLACES = [
-    ("اهواز", "Ahvaz"), ("تهران", "Tehran"), ("مشهد", "Mashhad"), ("تبریز", "Tabriz"),
-    ("شیراز", "Shiraz"), ("اصفهان", "Isfahan"), ("کرمانشاه", "Kermanshah"), ("بغداد", "Baghdad"),
+    ("اهواز", "Ahvaz"),
+    ("تهران", "Tehran"),
+    ("مشهد", "Mashhad"),
+    ("تبریز", "Tabriz"),
+    ("شیراز", "Shiraz"),
+    ("اصفهان", "Isfahan"),
+    ("کرمانشاه", "Kermanshah"),
+    ("بغداد", "Baghdad"),
 ]
-LOCATIONS = ["Durres, Albania", "Tirana, Albania", "Cologne, Germany", "Paris, France", "Baghdad, Iraq"]
+LOCATIONS = [
+    "Durres, Albania",
+    "Tirana, Albania",
+    "Cologne, Germany",
+    "Paris, France",
+    "Baghdad, Iraq",
+]
 
 USERS = [
     (Role.CASEWORKER, "sara", "Sara", "Demir", "Team North"),
@@ -75,7 +118,9 @@ def _make_users() -> dict[str, object]:
             validate=False,
         )
         if username in DEMO_TOTP_KEYS:
-            TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEYS[username], confirmed=True)
+            TOTPDevice.objects.create(
+                user=user, name="demo", key=DEMO_TOTP_KEYS[username], confirmed=True
+            )
         users[username] = user
     return users
 
@@ -97,7 +142,9 @@ def _person_rows(rng: random.Random, caseworkers: list) -> list[tuple[Person, li
             birth_year_margin=rng.choice([0, 0, 0, 1, 2, 3]),
             birth_place=place[1] if rng.random() < 0.6 else place[0],
             nationality="Iranian",
-            status=rng.choice([LifeStatus.ALIVE] * 6 + [LifeStatus.UNKNOWN] * 3 + [LifeStatus.DECEASED]),
+            status=rng.choice(
+                [LifeStatus.ALIVE] * 6 + [LifeStatus.UNKNOWN] * 3 + [LifeStatus.DECEASED]
+            ),
             caseworker=caseworker,
             team=caseworker.team,
             contact=f"+355 69 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
@@ -105,18 +152,30 @@ def _person_rows(rng: random.Random, caseworkers: list) -> list[tuple[Person, li
         )
         names = [
             PersonName(
-                kind=NameKind.LEGAL, given_name=given[0], family_name=family[0],
-                father_name=father[0], script="arabic", language="fa",
+                kind=NameKind.LEGAL,
+                given_name=given[0],
+                family_name=family[0],
+                father_name=father[0],
+                script="arabic",
+                language="fa",
             ),
             PersonName(
-                kind=NameKind.SPELLING, given_name=given[1], family_name=family[1],
-                father_name=father[1], script="latin", language="en",
+                kind=NameKind.SPELLING,
+                given_name=given[1],
+                family_name=family[1],
+                father_name=father[1],
+                script="latin",
+                language="en",
             ),
         ]
         if rng.random() < 0.2:
             names.append(
-                PersonName(kind=NameKind.ORGANISATIONAL, given_name=rng.choice(GIVEN_MALE + GIVEN_FEMALE)[1],
-                           script="latin", language="en")
+                PersonName(
+                    kind=NameKind.ORGANISATIONAL,
+                    given_name=rng.choice(GIVEN_MALE + GIVEN_FEMALE)[1],
+                    script="latin",
+                    language="en",
+                )
             )
         rows.append((person, names))
     return rows
@@ -144,5 +203,8 @@ def load_demo_data(progress: bool = False, seed: int = 1965) -> list[tuple[str, 
     record(Action.SYSTEM, detail={"demo_data": {"persons": len(rows), "users": len(users)}})
     if progress:
         print(f"  {len(users)} users, {len(rows)} persons, {len(names)} names")
-    notes = {"admin": "two-factor: `kinlink demo-otp admin` prints the code", "dpo": "two-factor: `kinlink demo-otp dpo`"}
+    notes = {
+        "admin": "two-factor: `kinlink demo-otp admin` prints the code",
+        "dpo": "two-factor: `kinlink demo-otp dpo`",
+    }
     return [(users[u].get_role_display(), u, notes.get(u, "")) for _, u, *_ in USERS]

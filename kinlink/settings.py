@@ -1,8 +1,8 @@
 """kinlink settings: one module, configured by environment variables.
 
-KINLINK_DATA           data directory (default ./kinlink-data): SQLite file, secret key, field key, files
+KINLINK_DATA           data directory (default ./kinlink-data): database, keys, files
 DATABASE_URL           e.g. postgresql://user:pass@host:5432/kinlink (default: SQLite in KINLINK_DATA)
-KINLINK_SECRET_KEY     Django secret key (default: generated once into KINLINK_DATA/secret_key)
+KINLINK_SECRET_KEY     Django secret key (default: generated into KINLINK_DATA/secret_key)
 KINLINK_FIELD_KEYS     comma-separated Fernet keys for sensitive fields, newest first
                        (default: KINLINK_DATA/field_keys, created on first use)
 KINLINK_ALLOWED_HOSTS  comma-separated host names (default: localhost,127.0.0.1,[::1])
@@ -193,6 +193,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

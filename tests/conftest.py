@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+PASSWORD = "a-long-test-password"  # noqa: S105 - test users only
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("KINLINK_DATA", tempfile.mkdtemp(prefix="kinlink-test-data-"))
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside live_server
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API beside live_server
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -65,7 +68,7 @@ def _fresh_field_key_cache():
 def make_user(db):
     from kinlink.accounts import services
 
-    def make(username: str, role: str, team: str | None = None, password: str = "a-long-test-password"):
+    def make(username: str, role: str, team: str | None = None, password: str = PASSWORD):
         team_obj = services.team_named(team) if team else None
         return services.create_user(username=username, password=password, role=role, team=team_obj)
 

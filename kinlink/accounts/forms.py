@@ -11,10 +11,13 @@ from .roles import Role
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
-        label=_("Username"), widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+        label=_("Username"),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     password = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
@@ -23,7 +26,9 @@ class TokenForm(forms.Form):
         label=_("Six-digit code"),
         regex=r"^\d{6}$",
         error_messages={"invalid": _("Enter the six digits your authenticator app shows.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
     )
 
 
@@ -49,4 +54,6 @@ class UserEditForm(forms.Form):
 
     @classmethod
     def for_user(cls, user: User, data=None) -> UserEditForm:
-        return cls(data, initial={"role": user.role, "team": user.team, "is_active": user.is_active})
+        return cls(
+            data, initial={"role": user.role, "team": user.team, "is_active": user.is_active}
+        )

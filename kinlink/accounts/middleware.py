@@ -51,5 +51,7 @@ class UserPreferencesMiddleware:
         calendar = request.session.get("calendar") if hasattr(request, "session") else None
         if not calendar and user is not None and user.is_authenticated:
             calendar = user.calendar
-        request.calendar = calendar or ("solar_hijri" if translation.get_language() == "fa" else "gregorian")
+        request.calendar = calendar or (
+            "solar_hijri" if translation.get_language() == "fa" else "gregorian"
+        )
         return self.get_response(request)

@@ -28,7 +28,9 @@ def create_user(
 ) -> User:
     """Create a staff user with a role. Raises ValidationError naming the bad field."""
     if role not in Role.values:
-        raise ValidationError({"role": f"unknown role {role!r}; choose one of {', '.join(Role.values)}"})
+        raise ValidationError(
+            {"role": f"unknown role {role!r}; choose one of {', '.join(Role.values)}"}
+        )
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": f"a user named {username!r} already exists"})
     user = User(
@@ -89,7 +91,12 @@ def confirm_totp_device(*, user: User, device: TOTPDevice, token: str) -> bool:
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    record(Action.CHANGE, object_type="accounts.user", object_id=user.pk, detail={"two_factor": "enrolled"})
+    record(
+        Action.CHANGE,
+        object_type="accounts.user",
+        object_id=user.pk,
+        detail={"two_factor": "enrolled"},
+    )
     return True
 
 
@@ -97,4 +104,9 @@ def confirm_totp_device(*, user: User, device: TOTPDevice, token: str) -> bool:
 def reset_two_factor(*, user: User) -> None:
     """Remove a user's devices (an administrator's act, e.g. after a lost phone)."""
     TOTPDevice.objects.filter(user=user).delete()
-    record(Action.CHANGE, object_type="accounts.user", object_id=user.pk, detail={"two_factor": "reset"})
+    record(
+        Action.CHANGE,
+        object_type="accounts.user",
+        object_id=user.pk,
+        detail={"two_factor": "reset"},
+    )

@@ -57,7 +57,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if ok:
             otp_login(request, device)
             return redirect(request.GET.get("next") or "web:home")
-        form.add_error("token", _("That code is not valid. Check the time on your phone and try again."))
+        form.add_error(
+            "token", _("That code is not valid. Check the time on your phone and try again.")
+        )
     context = {"form": form, "enrolling": enrolling}
     if enrolling:
         context["qr"] = _qr_data_uri(device.config_url)
@@ -71,7 +73,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = PreferencesForm(
         request.POST or None,
-        initial={"language": user.language or translation.get_language(), "calendar": user.calendar},
+        initial={
+            "language": user.language or translation.get_language(),
+            "calendar": user.calendar,
+        },
     )
     if request.method == "POST" and form.is_valid():
         user.language = form.cleaned_data["language"]
@@ -124,13 +129,17 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UserEditForm.for_user(target, request.POST or None)
     if request.method == "POST" and "reset_two_factor" in request.POST:
         services.reset_two_factor(user=target)
-        messages.success(request, _("Two-factor devices removed; the user enrols again at next login."))
+        messages.success(
+            request, _("Two-factor devices removed; the user enrols again at next login.")
+        )
         return redirect("accounts:user_edit", pk=pk)
     if request.method == "POST" and form.is_valid():
         if target == request.user and not form.cleaned_data["is_active"]:
             form.add_error("is_active", _("You cannot deactivate your own account."))
         else:
-            services.set_role(user=target, role=form.cleaned_data["role"], team=form.cleaned_data["team"])
+            services.set_role(
+                user=target, role=form.cleaned_data["role"], team=form.cleaned_data["team"]
+            )
             services.set_active(user=target, active=form.cleaned_data["is_active"])
             messages.success(request, _("User updated."))
             return redirect("accounts:user_list")

@@ -65,7 +65,9 @@ class MeSerializer(serializers.Serializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
-    code = serializers.CharField(required=False, help_text="TOTP code; required for two-factor roles")
+    code = serializers.CharField(
+        required=False, help_text="TOTP code; required for two-factor roles"
+    )
 
 
 class TokenSerializer(serializers.Serializer):

@@ -80,7 +80,9 @@ def obtain_token(request: Request) -> Response:
     data = TokenRequestSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     user = authenticate(
-        request._request, username=data.validated_data["username"], password=data.validated_data["password"]
+        request._request,
+        username=data.validated_data["username"],
+        password=data.validated_data["password"],
     )
     if user is None:
         raise AuthenticationFailed("username or password is wrong, or the account is locked")

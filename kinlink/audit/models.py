@@ -59,6 +59,14 @@ class Entry(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit entries cannot be deleted")
+
     def payload(self) -> bytes:
         """The canonical bytes the hash covers: every column but the hash itself."""
         body = {
@@ -79,17 +87,12 @@ class Entry(models.Model):
     def compute_hash(self) -> str:
         return hashlib.sha256(self.payload()).hexdigest()
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("audit entries cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("audit entries cannot be deleted")
-
 
 class ChainHead(models.Model):
     """One row holding the last sequence number and hash, so removing the newest entries shows."""
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"

@@ -75,11 +75,17 @@ def verify_chain(progress: Callable[[int], None] | None = None) -> ChainReport:
     for entry in _entries_in_order():
         if entry.seq != expected_seq:
             return ChainReport(
-                False, checked, expected_seq, f"entry #{expected_seq} is missing (next is #{entry.seq})"
+                False,
+                checked,
+                expected_seq,
+                f"entry #{expected_seq} is missing (next is #{entry.seq})",
             )
         if entry.prev_hash != prev_hash:
             return ChainReport(
-                False, checked, entry.seq, f"entry #{entry.seq} does not link to entry #{entry.seq - 1}"
+                False,
+                checked,
+                entry.seq,
+                f"entry #{entry.seq} does not link to entry #{entry.seq - 1}",
             )
         if entry.compute_hash() != entry.hash:
             return ChainReport(False, checked, entry.seq, f"entry #{entry.seq} was altered")

@@ -43,7 +43,12 @@ class Person(AuditedModel):
         related_name="persons",
     )
     team = models.ForeignKey(
-        Team, verbose_name=_("team"), null=True, blank=True, on_delete=models.SET_NULL, related_name="persons"
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="persons",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -52,7 +57,10 @@ class Person(AuditedModel):
         ordering = ["reference"]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
-        indexes = [models.Index(fields=["caseworker", "reference"]), models.Index(fields=["team", "reference"])]
+        indexes = [
+            models.Index(fields=["caseworker", "reference"]),
+            models.Index(fields=["team", "reference"]),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -73,7 +81,9 @@ class NameKind(models.TextChoices):
 
 class PersonName(AuditedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
-    kind = models.CharField(_("kind"), max_length=20, choices=NameKind.choices, default=NameKind.LEGAL)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=NameKind.choices, default=NameKind.LEGAL
+    )
     given_name = models.CharField(_("given name"), max_length=200, blank=True)
     family_name = models.CharField(_("family name"), max_length=200, blank=True)
     father_name = models.CharField(_("father's name"), max_length=200, blank=True)

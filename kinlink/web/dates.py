@@ -19,7 +19,9 @@ def localise_digits(text: str, language: str) -> str:
     return text
 
 
-def format_date(value: date | datetime | None, calendar: str, language: str, with_time: bool = False) -> str:
+def format_date(
+    value: date | datetime | None, calendar: str, language: str, with_time: bool = False
+) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -40,4 +42,3 @@ def format_date(value: date | datetime | None, calendar: str, language: str, wit
 def solar_hijri_year(gregorian_year: int) -> str:
     """The Solar Hijri year that holds most of a Gregorian year (1965 → 1344)."""
     return str(gregorian_year - 621)
-

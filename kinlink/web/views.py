@@ -36,12 +36,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    persons = persons_visible_to(request.user).prefetch_related("names").select_related("caseworker")
+    persons = (
+        persons_visible_to(request.user).prefetch_related("names").select_related("caseworker")
+    )
     query = request.GET.get("q", "").strip()
     if query:
-        persons = persons.filter(names__given_name__icontains=query) | persons.filter(
-            names__family_name__icontains=query
-        ) | persons.filter(reference__iexact=query)
+        persons = (
+            persons.filter(names__given_name__icontains=query)
+            | persons.filter(names__family_name__icontains=query)
+            | persons.filter(reference__iexact=query)
+        )
         persons = persons.distinct()
     page = Paginator(persons.order_by("reference"), 25).get_page(request.GET.get("page"))
     return render(request, "web/person_list.html", {"page": page, "query": query})
@@ -58,7 +62,9 @@ def _visible_person_or_404(request: HttpRequest, pk: int) -> Person:
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _visible_person_or_404(request, pk)
-    return render(request, "web/person_detail.html", {"person": person, "reveal_form": RevealForm()})
+    return render(
+        request, "web/person_detail.html", {"person": person, "reveal_form": RevealForm()}
+    )
 
 
 @login_required
@@ -71,11 +77,16 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         revealed = {
             "field": form.cleaned_data["field"],
             "value": people_services.read_sensitive_field(
-                user=request.user, person=person, field=form.cleaned_data["field"], reason=form.cleaned_data["reason"]
+                user=request.user,
+                person=person,
+                field=form.cleaned_data["field"],
+                reason=form.cleaned_data["reason"],
             ),
         }
     response = render(
-        request, "web/person_detail.html", {"person": person, "reveal_form": form, "revealed": revealed}
+        request,
+        "web/person_detail.html",
+        {"person": person, "reveal_form": form, "revealed": revealed},
     )
     response["Cache-Control"] = "no-store"
     return response
@@ -97,7 +108,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def reports(request: HttpRequest) -> HttpResponse:
     if not may_see_reports(request.user.role):
-        raise PermissionDenied(_("Reports are for supervisors, analysts and data-protection officers."))
+        raise PermissionDenied(
+            _("Reports are for supervisors, analysts and data-protection officers.")
+        )
     by_status = suppressed_counts(Person.objects.values("status").annotate(n=Count("id")), "status")
     by_gender = suppressed_counts(Person.objects.values("gender").annotate(n=Count("id")), "gender")
     return render(request, "web/reports.html", {"by_status": by_status, "by_gender": by_gender})

@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _write(n: int) -> list[Entry]:
-    return [record("system", object_type="test.thing", object_id=i, detail={"i": i}) for i in range(n)]
+    return [
+        record("system", object_type="test.thing", object_id=i, detail={"i": i}) for i in range(n)
+    ]
 
 
 def _raw_update(sql: str, params: list) -> None:
@@ -37,7 +39,9 @@ def test_each_entry_links_to_the_hash_of_the_one_before():
 def test_editing_one_row_in_the_database_breaks_the_chain_at_that_entry():
     entries = _write(6)
     target = entries[3]
-    _raw_update("UPDATE audit_entry SET actor_username = %s WHERE seq = %s", ["mallory", target.seq])
+    _raw_update(
+        "UPDATE audit_entry SET actor_username = %s WHERE seq = %s", ["mallory", target.seq]
+    )
     report = verify_chain()
     assert not report.ok
     assert report.broken_seq == target.seq
@@ -88,6 +92,10 @@ def test_the_orm_refuses_to_change_or_delete_entries():
 
 def test_the_database_refuses_a_plain_update_of_an_entry():
     entry = _write(1)[0]
-    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(Exception, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE audit_entry SET action = 'x' WHERE seq = %s", [entry.seq])
     assert Entry.objects.get(pk=entry.pk).action == "system"

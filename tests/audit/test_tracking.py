@@ -39,7 +39,9 @@ def test_a_change_lists_field_names_but_never_values():
 def test_sensitive_fields_are_stored_encrypted():
     person = _person(contact="+355 69 123 4567", last_known_location="Durres")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT contact, last_known_location FROM people_person WHERE id = %s", [person.pk])
+        cursor.execute(
+            "SELECT contact, last_known_location FROM people_person WHERE id = %s", [person.pk]
+        )
         contact, location = cursor.fetchone()
     assert "4567" not in contact and "Durres" not in location
     assert contact.startswith("gAAAA")  # a Fernet token
@@ -52,7 +54,11 @@ def test_a_sensitive_value_prints_as_a_placeholder_and_reveal_audits_the_read():
     with acting_as(Actor(user_id=3, username="dpo", ip="127.0.0.1")):
         assert reveal(person, "contact", reason="erasure request") == "+355 69 123 4567"
     read = Entry.objects.filter(action="read").get()
-    assert (read.field, read.actor_username, read.detail) == ("contact", "dpo", {"reason": "erasure request"})
+    assert (read.field, read.actor_username, read.detail) == (
+        "contact",
+        "dpo",
+        {"reason": "erasure request"},
+    )
 
 
 def test_saving_without_touching_a_sensitive_field_does_not_report_it_changed():

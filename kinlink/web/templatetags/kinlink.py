@@ -10,7 +10,9 @@ register = template.Library()
 def kdate(context, value, with_time=False):
     """{% kdate value %}: the date in the user's calendar and the page language's digits."""
     calendar = context.get("calendar", "gregorian")
-    return format_date(value, calendar, translation.get_language() or "en", with_time=bool(with_time))
+    return format_date(
+        value, calendar, translation.get_language() or "en", with_time=bool(with_time)
+    )
 
 
 @register.filter

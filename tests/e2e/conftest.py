@@ -1,0 +1,34 @@
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def demo_users(transactional_db):
+    """Users for every role; the two-factor ones with a known TOTP key."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from kinlink.accounts import services
+    from kinlink.people.services import create_person
+
+    team = services.team_named("North")
+    users = {}
+    for username, role in [
+        ("sara", "caseworker"),
+        ("nadia", "supervisor"),
+        ("dana", "dpo"),
+        ("arben", "admin"),
+        ("lina", "analyst"),
+    ]:
+        users[role] = services.create_user(
+            username=username, password="a-long-test-password", role=role, team=team
+        )
+        if role in ("dpo", "admin"):
+            TOTPDevice.objects.create(user=users[role], name="e2e", confirmed=True)
+    create_person(
+        names=[{"given_name": "حسین", "family_name": "موسوی", "father_name": "رضا"}],
+        birth_year=1965,
+        birth_place="اهواز",
+        caseworker=users["caseworker"],
+    )
+    return users
