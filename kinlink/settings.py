@@ -1,7 +1,7 @@
 """kinlink settings: one module, configured by environment variables.
 
 KINLINK_DATA           data directory (default ./kinlink-data): database, keys, files
-DATABASE_URL           e.g. postgresql://user:pass@host:5432/kinlink (default: SQLite in KINLINK_DATA)
+DATABASE_URL           postgresql://user:pass@host:5432/kinlink (default: SQLite in KINLINK_DATA)
 KINLINK_SECRET_KEY     Django secret key (default: generated into KINLINK_DATA/secret_key)
 KINLINK_FIELD_KEYS     comma-separated Fernet keys for sensitive fields, newest first
                        (default: KINLINK_DATA/field_keys, created on first use)

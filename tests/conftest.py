@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-PASSWORD = "a-long-test-password"  # noqa: S105 - test users only
+PASSWORD = "a-long-test-password"
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("KINLINK_DATA", tempfile.mkdtemp(prefix="kinlink-test-data-"))
 os.environ.setdefault(
