@@ -20,6 +20,32 @@ def field_keys_outside_data_dir(app_configs, **kwargs):
     ]
 
 
+@register(Tags.database, deploy=True)
+def production_database(app_configs, **kwargs):
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return [
+            Warning(
+                "The database is SQLite, which suits the demo and a single user.",
+                hint="Set DATABASE_URL to a PostgreSQL database for an office with several users.",
+                id="kinlink.W002",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def allowed_hosts_not_wildcard(app_configs, **kwargs):
+    if "*" in settings.ALLOWED_HOSTS:
+        return [
+            Warning(
+                "KINLINK_ALLOWED_HOSTS accepts any host name.",
+                hint="List the host names kinlink is served under.",
+                id="kinlink.W003",
+            )
+        ]
+    return []
+
+
 @register(Tags.security)
 def field_keys_are_valid(app_configs, **kwargs):
     from .crypto import FieldKeyError, fernet

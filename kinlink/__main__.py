@@ -1,0 +1,5 @@
+import sys
+
+from kinlink.cli import main
+
+sys.exit(main())
