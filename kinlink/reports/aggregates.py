@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 SMALL_CELL = 5
@@ -22,5 +22,9 @@ def suppress(count: int) -> int | None:
     return count if count >= SMALL_CELL else None
 
 
-def suppressed_counts(rows: Iterable[dict], key: str) -> list[Cell]:
-    return [Cell(str(row[key]), suppress(row["n"])) for row in rows]
+def suppressed_counts(
+    rows: Iterable[dict], key: str, labels: Mapping[str, str] | None = None
+) -> list[Cell]:
+    """One cell per row of a `values(key).annotate(n=Count(...))` query, small counts hidden."""
+    labels = labels or {}
+    return [Cell(str(labels.get(row[key], row[key])), suppress(row["n"])) for row in rows]

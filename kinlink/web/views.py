@@ -13,7 +13,7 @@ from kinlink.accounts.roles import may_read_audit, may_see_reports
 from kinlink.audit.selectors import filter_entries
 from kinlink.audit.services import verify_chain
 from kinlink.people import services as people_services
-from kinlink.people.models import Person
+from kinlink.people.models import Gender, LifeStatus, Person
 from kinlink.people.selectors import persons_visible_to
 from kinlink.reports.aggregates import suppressed_counts
 
@@ -111,6 +111,14 @@ def reports(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(
             _("Reports are for supervisors, analysts and data-protection officers.")
         )
-    by_status = suppressed_counts(Person.objects.values("status").annotate(n=Count("id")), "status")
-    by_gender = suppressed_counts(Person.objects.values("gender").annotate(n=Count("id")), "gender")
+    by_status = suppressed_counts(
+        Person.objects.values("status").annotate(n=Count("id")).order_by("status"),
+        "status",
+        dict(LifeStatus.choices),
+    )
+    by_gender = suppressed_counts(
+        Person.objects.values("gender").annotate(n=Count("id")).order_by("gender"),
+        "gender",
+        dict(Gender.choices),
+    )
     return render(request, "web/reports.html", {"by_status": by_status, "by_gender": by_gender})
