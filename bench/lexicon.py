@@ -287,7 +287,6 @@ def ascii_fold(text: str) -> str:
 # --------------------------------------------------------------------------- sources
 
 
-
 def _pkg_file(pkg: str, *parts: str) -> Path:
     spec = importlib.util.find_spec(pkg)
     if spec is None or spec.origin is None:

@@ -1,0 +1,376 @@
+"""Cross-script matching benchmark: kinlink vs Splink (DuckDB), same data, same run.
+
+    .venv/bin/python -m bench.run_matching --size 20k
+    .venv/bin/python -m bench.run_matching --size 1m --requests 10000     # quicker 1M run
+    .venv/bin/python -m bench.run_matching --size both
+    .venv/bin/python -m bench.run_matching --size 20k --systems kinlink --show-misses 10
+
+Each system runs in its own subprocess so that its peak memory (ru_maxrss of
+that process, data loading included) is its own. Figures are measured on the
+``eval`` split only; the ``train`` split goes to kinlink's tuning function when
+kinlink exposes one (Splink trains unsupervised, as its documentation
+recommends). Results are written to bench/out/<size>-<system>.json and printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.common import (
+    BENCH,
+    THRESHOLD,
+    compute_metrics,
+    eval_enquiries,
+    load,
+    log,
+    missed_cases,
+    peak_rss_mb,
+    per_source_recall,
+    write_json,
+)
+
+OUT = BENCH / "out"
+DEFAULT_REQUESTS = {"tiny": 500, "20k": 5_000, "1m": 100_000}
+LATENCY_SAMPLE = 1_000
+TOP_K = 10
+
+
+# --------------------------------------------------------------------------- kinlink
+
+
+def _kinlink_records(rows: list[dict], id_col: str, request: bool):
+    from kinlink.calendars import parse_birth_date
+    from kinlink.matching import MatchRequest, PersonRecord
+
+    cls = MatchRequest if request else PersonRecord
+    out = []
+    for r in rows:
+        birth = None
+        if r.get("birth_date"):
+            try:
+                birth = parse_birth_date(r["birth_date"])
+            except ValueError:
+                birth = None
+        out.append(
+            cls(
+                id=r[id_col],
+                given_name=r.get("given_name") or None,
+                family_name=r.get("family_name") or None,
+                father_name=r.get("father_name") or None,
+                mother_name=r.get("mother_name") or None,
+                birth=birth,
+                gender=r.get("gender") or None,
+                birth_place=r.get("birth_place") or None,
+                aliases=[a for a in (r.get("aliases") or "").split("|") if a],
+            )
+        )
+    return out
+
+
+def _candidates_of(result) -> list[tuple[str, float]]:
+    """Ranked (person_id, score) from whatever the engine returns for one request."""
+    items = getattr(result, "candidates", result)
+    return [(str(c.person_id), float(c.score)) for c in items]
+
+
+def run_kinlink(data_dir: Path, n_requests: int | None, show_misses: int) -> dict:
+    import kinlink.matching as km
+
+    registry_rows, enquiry_rows, manifest = load(data_dir)
+    evals = eval_enquiries(enquiry_rows, n_requests)
+    train = [e for e in enquiry_rows if e["split"] == "train"]
+    timings: dict[str, float] = {}
+
+    t0 = time.perf_counter()
+    persons = _kinlink_records(registry_rows, "person_id", request=False)
+    requests = _kinlink_records(evals, "request_id", request=True)
+    timings["records_s"] = time.perf_counter() - t0
+
+    params = None
+    fit = getattr(km, "fit_model", None)
+    if fit is not None and train:
+        t0 = time.perf_counter()
+        train_requests = _kinlink_records(train, "request_id", request=True)
+        labels = {e["request_id"]: (e["true_person_id"] or None) for e in train}
+        params = fit(train_requests, persons, labels)
+        timings["fit_s"] = time.perf_counter() - t0
+
+    # interactive index
+    t0 = time.perf_counter()
+    index_cls = getattr(km, "SearchIndex", None) or km.Index
+    kwargs = {"params": params} if params is not None else {}
+    index = index_cls(persons, **kwargs)
+    timings["index_build_s"] = time.perf_counter() - t0
+
+    sample = requests[:LATENCY_SAMPLE]
+    lat = []
+    for req in sample:
+        t = time.perf_counter()
+        index.search(req, top_k=TOP_K)
+        lat.append((time.perf_counter() - t) * 1000)
+    lat.sort()
+    latency = {
+        "p50_ms": statistics.median(lat),
+        "p95_ms": lat[min(len(lat) - 1, math.ceil(0.95 * len(lat)) - 1)],
+        "n": len(lat),
+    }
+
+    # batch
+    candidates: dict[str, list[tuple[str, float]]] = {}
+    link_batch = getattr(km, "link_batch", None)
+    t0 = time.perf_counter()
+    if link_batch is not None:
+        kw = {"params": params} if params is not None else {}
+        res = link_batch(requests, persons, top_k=TOP_K, threshold=0.0, backend="duckdb", **kw)
+        for row in res:
+            candidates.setdefault(str(row.request_id), []).append(
+                (str(row.person_id), float(row.score))
+            )
+        batch_mode = "link_batch(duckdb)"
+    else:
+        for req in requests:
+            candidates[str(req.id)] = _candidates_of(index.search(req, top_k=TOP_K))
+        batch_mode = "search loop"
+    timings["batch_s"] = time.perf_counter() - t0
+    return _report(
+        "kinlink",
+        manifest,
+        evals,
+        candidates,
+        registry_rows,
+        timings,
+        latency,
+        batch_mode,
+        show_misses,
+    )
+
+
+# --------------------------------------------------------------------------- splink
+
+
+def run_splink(data_dir: Path, n_requests: int | None, show_misses: int) -> dict:
+    from bench.splink_baseline import link
+
+    registry_rows, enquiry_rows, manifest = load(data_dir)
+    evals = eval_enquiries(enquiry_rows, n_requests)
+    candidates, timings = link(registry_rows, evals, top_k=TOP_K)
+    timings["batch_s"] = timings["total_s"]
+    latency = {
+        "p50_ms": None,
+        "p95_ms": None,
+        "batch_per_query_ms": 1000 * timings["total_s"] / max(len(evals), 1),
+    }
+    return _report(
+        "splink",
+        manifest,
+        evals,
+        candidates,
+        registry_rows,
+        timings,
+        latency,
+        "predict (duckdb)",
+        show_misses,
+    )
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _report(
+    system, manifest, evals, candidates, registry_rows, timings, latency, batch_mode, show_misses
+) -> dict:
+    held = manifest["held_out_source"]
+    m = compute_metrics(evals, candidates)
+    held_rows = [e for e in evals if e["source"] == held]
+    rest_rows = [e for e in evals if e["source"] != held]
+    hm = compute_metrics(held_rows, candidates)
+    rm = compute_metrics(rest_rows, candidates)
+    by_id = {r["person_id"]: r for r in registry_rows}
+    return {
+        "system": system,
+        "size": manifest["size"],
+        "registry_persons": len(registry_rows),
+        "requests": len(evals),
+        "held_out_source": held,
+        "metrics": m.__dict__,
+        "held_out": hm.__dict__,
+        "not_held_out": rm.__dict__,
+        "per_source": per_source_recall(evals, candidates),
+        "latency": latency,
+        "timings": timings,
+        "batch_mode": batch_mode,
+        "peak_rss_mb": peak_rss_mb(),
+        "misses": missed_cases(evals, candidates, by_id, limit=show_misses),
+    }
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def _pct(x) -> str:
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
+
+
+def print_table(results: list[dict]) -> None:
+    if not results:
+        return
+    r0 = results[0]
+    print(
+        f"\n== cross-script benchmark: {r0['registry_persons']:,} registry persons, "
+        f"{r0['requests']:,} eval enquiries "
+        f"({r0['metrics']['n_present']:,} present, {r0['metrics']['n_absent']:,} absent); "
+        f"held-out source: {r0['held_out_source']}"
+    )
+    rows = [
+        ("recall@1", lambda r: _pct(r["metrics"]["recall_at_1"]), "≥ 93%"),
+        ("recall@10", lambda r: _pct(r["metrics"]["recall_at_10"]), "≥ 98%"),
+        (
+            f"precision @ score ≥ {THRESHOLD}",
+            lambda r: _pct(r["metrics"]["precision_at_threshold"]),
+            "≥ 98%",
+        ),
+        (
+            f"false alarms (absent) @ ≥ {THRESHOLD}",
+            lambda r: _pct(r["metrics"]["false_alarm"]),
+            "≤ 1%",
+        ),
+        (f"recall @ score ≥ {THRESHOLD}", lambda r: _pct(r["metrics"]["recall_at_threshold"]), ""),
+        ("held-out recall@1", lambda r: _pct(r["held_out"]["recall_at_1"]), ""),
+        ("held-out recall@10", lambda r: _pct(r["held_out"]["recall_at_10"]), ""),
+        ("other sources recall@1", lambda r: _pct(r["not_held_out"]["recall_at_1"]), ""),
+        ("other sources recall@10", lambda r: _pct(r["not_held_out"]["recall_at_10"]), ""),
+        ("search latency p50", lambda r: _ms(r["latency"].get("p50_ms"), r), "≤ 20 ms"),
+        ("search latency p95", lambda r: _ms(r["latency"].get("p95_ms"), r), "≤ 50 ms"),
+        ("batch time (all requests)", lambda r: f"{r['timings']['batch_s']:.1f} s", ""),
+        ("peak memory (RSS)", lambda r: f"{r['peak_rss_mb'] / 1024:.2f} GB", "≤ 6 GB"),
+    ]
+    names = [r["system"] for r in results]
+    w0 = max(len(x[0]) for x in rows) + 2
+    print(f"{'':<{w0}}" + "".join(f"{n:>22}" for n in names) + f"{'target':>12}")
+    for label, fn, target in rows:
+        print(f"{label:<{w0}}" + "".join(f"{fn(r):>22}" for r in results) + f"{target:>12}")
+    print("\nrecall@1 / recall@10 by source of the enquiry's spelling:")
+    srcs = sorted({s for r in results for s in r["per_source"]})
+    print(f"{'source':<16}{'n':>7}" + "".join(f"{n:>22}" for n in names))
+    for s in srcs:
+        n = results[0]["per_source"].get(s, {}).get("n", 0)
+        cells = []
+        for r in results:
+            p = r["per_source"].get(s)
+            cells.append(f"{_pct(p['recall@1'])} / {_pct(p['recall@10'])}" if p else "-")
+        tag = " (held out)" if s == r0["held_out_source"] else ""
+        print(f"{s + tag:<16}{n:>7}" + "".join(f"{c:>22}" for c in cells))
+    for r in results:
+        t = ", ".join(f"{k} {v:.1f}s" for k, v in r["timings"].items())
+        print(f"{r['system']}: {r['batch_mode']}; {t}")
+
+
+def _ms(v, r) -> str:
+    if v is None:
+        per = r["latency"].get("batch_per_query_ms")
+        return f"n/a (batch {per:.1f} ms/q)" if per is not None else "n/a"
+    return f"{v:.1f} ms"
+
+
+def print_misses(result: dict) -> None:
+    if not result["misses"]:
+        return
+    print(f"\n{result['system']}: enquiries whose true person is not ranked first")
+    for m in result["misses"]:
+        print(
+            f"- {m['request_id']} [{m['source']}; {m['noise'] or 'no noise'}] "
+            f"true rank {m['true_rank']}, top {m['top']}"
+        )
+        print(f"    enquiry: {_fmt(m['enquiry'])}")
+        print(f"    true   : {_fmt(m['true'])}")
+
+
+def _fmt(d: dict) -> str:
+    return " | ".join(f"{k}={v}" for k, v in d.items() if v)
+
+
+def ensure_data(size: str, seed: int) -> Path:
+    data_dir = BENCH / "data" / size
+    if not (data_dir / "enquiries.parquet").exists():
+        log(f"generating {size} benchmark data ...")
+        subprocess.run(
+            [sys.executable, "-m", "bench.generate", "--size", size, "--seed", str(seed)],
+            check=True,
+            cwd=BENCH.parent,
+        )
+    return data_dir
+
+
+def run_worker(
+    system: str, data_dir: Path, n_requests: int | None, show_misses: int, timeout: float | None
+) -> dict | None:
+    out = OUT / f"{data_dir.name}-{system}.json"
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench.run_matching",
+        "--worker",
+        system,
+        "--data",
+        str(data_dir),
+        "--out",
+        str(out),
+        "--show-misses",
+        str(show_misses),
+    ]
+    if n_requests:
+        cmd += ["--requests", str(n_requests)]
+    log(f"running {system} on {data_dir.name} ...")
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=BENCH.parent, timeout=timeout, check=False)
+    if proc.returncode != 0:
+        log(f"{system} failed (exit {proc.returncode}) after {time.perf_counter() - t0:.0f}s")
+        return None
+    return json.loads(out.read_text())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="kinlink vs Splink on the cross-script benchmark")
+    ap.add_argument("--size", default="20k", choices=["tiny", "20k", "1m", "both"])
+    ap.add_argument("--requests", type=int, help="eval enquiries to link (default: all)")
+    ap.add_argument("--systems", default="kinlink,splink")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--show-misses", type=int, default=10)
+    ap.add_argument("--timeout", type=float, help="seconds per system before giving up")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+
+    if a.worker:
+        fn = {"kinlink": run_kinlink, "splink": run_splink}[a.worker]
+        result = fn(a.data, a.requests, a.show_misses)
+        write_json(a.out, result)
+        return 0
+
+    sizes = ["20k", "1m"] if a.size == "both" else [a.size]
+    for size in sizes:
+        data_dir = ensure_data(size, a.seed)
+        results = []
+        for system in a.systems.split(","):
+            r = run_worker(system.strip(), data_dir, a.requests, a.show_misses, a.timeout)
+            if r is not None:
+                results.append(r)
+        print_table(results)
+        for r in results:
+            print_misses(r)
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    raise SystemExit(main())
