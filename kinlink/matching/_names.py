@@ -1,0 +1,30 @@
+"""The only place :mod:`kinlink.matching` imports :mod:`kinlink.names` from.
+
+Everything the engine knows about names (normalisation, romanisation, cross-script
+skeletons, keys, nicknames) comes from ``kinlink.names``; this module only gathers the
+imports so that the rest of the package has one seam to patch in tests.
+"""
+
+from __future__ import annotations
+
+from kinlink.names import (
+    Script,
+    detect_script,
+    name_keys,
+    name_tokens,
+    nickname_variants,
+    normalize,
+    romanize,
+    skeleton,
+)
+
+__all__ = [
+    "Script",
+    "detect_script",
+    "name_keys",
+    "name_tokens",
+    "nickname_variants",
+    "normalize",
+    "romanize",
+    "skeleton",
+]

@@ -1,0 +1,224 @@
+"""Per-field features and comparison levels.
+
+Each field of a pair of records is put into one *comparison level* (for a name: the same
+text, the same name in another script, a spelling variant, a nickname or part of the
+name, a close spelling, different, or missing).  The levels are defined on a handful of
+precomputed features of each value (:class:`NameFeat`) so that the very same rules can
+be written in SQL for batch linkage with Splink (:mod:`kinlink.matching.splink_model`)
+and in Python for interactive search here.  If you change a rule here, change it there
+too; ``tests/matching`` checks that both give the same levels.
+
+The features themselves come from :mod:`kinlink.names` (normalisation, romanisation,
+cross-script skeletons, keys, nickname variants); nothing name-specific is decided here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import JaroWinkler
+
+from kinlink.calendars import ApproxDate
+
+from . import _names
+
+__all__ = [
+    "BIRTH_LEVELS",
+    "FIELDS",
+    "FIELD_LABELS",
+    "GENDER_LEVELS",
+    "JW_CLOSE",
+    "JW_VARIANT",
+    "LEVELS",
+    "MISSING",
+    "NAME_FIELDS",
+    "NAME_LEVELS",
+    "PLACE_LEVELS",
+    "TF_FIELDS",
+    "TF_LEVELS",
+    "BirthFeat",
+    "NameFeat",
+    "birth_feat",
+    "birth_level",
+    "gender_level",
+    "name_feat",
+    "name_level",
+]
+
+#: Jaro-Winkler similarity of the romanised forms from which two spellings count as
+#: variants of each other, and as merely "close".  0.9 and 0.8 are the customary
+#: thresholds for personal names (Winkler's own work and Splink's defaults use the same
+#: neighbourhood); they were not tuned on any benchmark.
+JW_VARIANT = 0.9
+JW_CLOSE = 0.8
+
+MISSING = "missing"
+NAME_LEVELS: tuple[str, ...] = (
+    "exact",
+    "other_script",
+    "variant",
+    "nickname",
+    "close",
+    "different",
+)
+PLACE_LEVELS: tuple[str, ...] = ("exact", "other_script", "variant", "close", "different")
+BIRTH_LEVELS: tuple[str, ...] = (
+    "same_day",
+    "same_year_other_day",
+    "same_year",
+    "1_year",
+    "2_3_years",
+    "4_6_years",
+    "different",
+)
+GENDER_LEVELS: tuple[str, ...] = ("same", "different")
+
+NAME_FIELDS: tuple[str, ...] = ("given_name", "family_name", "father_name", "mother_name")
+FIELDS: tuple[str, ...] = (*NAME_FIELDS, "birth", "gender", "birth_place")
+LEVELS: dict[str, tuple[str, ...]] = {
+    "given_name": NAME_LEVELS,
+    "family_name": NAME_LEVELS,
+    "father_name": NAME_LEVELS,
+    "mother_name": NAME_LEVELS,
+    "birth": BIRTH_LEVELS,
+    "gender": GENDER_LEVELS,
+    "birth_place": PLACE_LEVELS,
+}
+FIELD_LABELS: dict[str, str] = {
+    "given_name": "given name",
+    "family_name": "family name",
+    "father_name": "father's name",
+    "mother_name": "mother's name",
+    "birth": "birth year",
+    "gender": "gender",
+    "birth_place": "birth place",
+}
+#: Fields whose agreement is weighed by how common the value is (term frequency).
+TF_FIELDS: tuple[str, ...] = (*NAME_FIELDS, "birth_place")
+#: Levels of those fields at which the weight is capped by the value's frequency:
+#: agreeing on a name cannot be stronger evidence than the name is rare, whatever the
+#: script or spelling it was written in.
+TF_LEVELS: tuple[str, ...] = ("exact", "other_script", "variant")
+
+_NON_LETTERS = re.compile(r"[^a-z]+")
+
+
+@dataclass(frozen=True, slots=True)
+class NameFeat:
+    """Everything the comparison levels need to know about one name (or place) value."""
+
+    text: str
+    norm: str
+    script: str
+    roman: str | None  # romanised, letters only, lower case ("mohammadreza")
+    skel: str | None  # cross-script consonant skeleton
+    keys: tuple[str, ...]  # kinlink.names.name_keys, sorted
+    nick: tuple[str, ...]  # skeletons of the tokens and of their nickname variants
+    tfkey: str  # what term frequencies are counted on
+
+    def jw(self, other: NameFeat) -> float:
+        if not self.roman or not other.roman:
+            return 0.0
+        return JaroWinkler.similarity(self.roman, other.roman)
+
+
+def _compact(text: str) -> str:
+    return _NON_LETTERS.sub("", text.lower())
+
+
+@lru_cache(maxsize=262_144)
+def name_feat(text: str | None) -> NameFeat | None:
+    """Features of one name or place value; None when there is nothing to compare."""
+    if text is None:
+        return None
+    text = text.strip()
+    if not text:
+        return None
+    norm = _names.normalize(text)
+    if not norm:
+        return None
+    script = _names.detect_script(text)
+    script_s = script.value if hasattr(script, "value") else str(script)
+    roman = _compact(_names.romanize(text)) or None
+    skel = _names.skeleton(text) or None
+    keys = tuple(sorted(k for k in _names.name_keys(text) if k))
+    nick: set[str] = set()
+    tokens = _names.name_tokens(text) or [text]
+    for tok in tokens:
+        for form in (tok, *_names.nickname_variants(tok)):
+            sk = _names.skeleton(form)
+            if sk and len(sk) >= 2:
+                nick.add(sk)
+    if skel and len(skel) >= 2:
+        nick.add(skel)
+    tfkey = skel or roman or norm
+    return NameFeat(text, norm, script_s, roman, skel, keys, tuple(sorted(nick)), tfkey)
+
+
+def name_level(a: NameFeat | None, b: NameFeat | None, *, place: bool = False) -> str:
+    """Comparison level of two name (or, with ``place=True``, place) values.
+
+    Mirrors the SQL in :mod:`kinlink.matching.splink_model` rule for rule.
+    """
+    if a is None or b is None:
+        return MISSING
+    if a.norm == b.norm:
+        return "exact"
+    same_roman = a.roman is not None and a.roman == b.roman
+    same_skel = a.skel is not None and a.skel == b.skel
+    if a.script != b.script and (same_roman or same_skel):
+        return "other_script"
+    jw = a.jw(b)
+    if same_skel or jw >= JW_VARIANT:
+        return "variant"
+    if not place and not set(a.nick).isdisjoint(b.nick):
+        return "nickname"
+    if jw >= JW_CLOSE:
+        return "close"
+    return "different"
+
+
+@dataclass(frozen=True, slots=True)
+class BirthFeat:
+    lo: int  # earliest possible Gregorian year
+    hi: int  # latest possible Gregorian year
+    day: int | None  # yyyymmdd when the day is known
+
+
+def birth_feat(d: ApproxDate | None) -> BirthFeat | None:
+    if d is None:
+        return None
+    day = d.year * 10000 + d.month * 100 + d.day if d.day is not None and d.month else None
+    return BirthFeat(d.earliest_year, d.latest_year, day)
+
+
+def birth_gap(a: BirthFeat, b: BirthFeat) -> int:
+    return max(a.lo - b.hi, b.lo - a.hi, 0)
+
+
+def birth_level(a: BirthFeat | None, b: BirthFeat | None) -> str:
+    """Comparison level of two birth dates (mirrors the SQL rule for rule)."""
+    if a is None or b is None:
+        return MISSING
+    if a.day is not None and a.day == b.day:
+        return "same_day"
+    gap = birth_gap(a, b)
+    if a.day is not None and b.day is not None and gap == 0:
+        return "same_year_other_day"
+    if gap == 0:
+        return "same_year"
+    if gap <= 1:
+        return "1_year"
+    if gap <= 3:
+        return "2_3_years"
+    if gap <= 6:
+        return "4_6_years"
+    return "different"
+
+
+def gender_level(a: str | None, b: str | None) -> str:
+    if a is None or b is None:
+        return MISSING
+    return "same" if a == b else "different"

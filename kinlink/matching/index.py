@@ -1,0 +1,494 @@
+"""The in-memory match index for interactive search.
+
+Memory layout (about 1M persons in well under 3 GB):
+
+- a *vocabulary* of distinct name/place strings -> integer id, with the features of each
+  distinct value computed once (:class:`~kinlink.matching.features.NameFeat`);
+- per person: father, mother, place (vocabulary ids), birth range and day, gender, in
+  growable numpy arrays indexed by an integer slot;
+- per *row* (a person's name, or one of their aliases): slot, given and family name ids;
+- an inverted index ``key -> row ids`` (an ``int`` for a single row, ``array('i')``
+  otherwise), keys from :mod:`kinlink.matching.keys`.
+
+A search gathers candidate rows from the most specific keys (capped), then scores all of
+them at once with numpy: a field's comparison level depends only on the two values, so
+it is computed once per *distinct* value among the candidates (a thousand "Mohammad
+Hosseini" candidates share one given-name and one family-name comparison) and spread
+over the rows.  Only the top candidates get a written explanation.
+
+Adding a person appends to the arrays and postings (no rebuild); removing one marks its
+slot dead (postings are cleaned by :meth:`MatchIndex.compact`, run automatically when a
+quarter of the rows are dead).
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from .explain import explain_levels
+from .features import BIRTH_LEVELS, BirthFeat, NameFeat, name_level
+from .keys import (
+    CandidatePolicy,
+    NameVariant,
+    PreparedRecord,
+    prepare,
+    request_keys,
+    row_keys,
+)
+from .model import ModelParams, TermFrequencies
+from .records import PersonRecord
+from .search import Candidate, PairScore, score_prepared
+
+__all__ = ["MatchIndex", "Searcher"]
+
+_NO_YEAR = -1
+_GENDER_CODE = {None: 0, "M": 1, "F": 2}
+_GENDER_OF = {0: None, 1: "M", 2: "F"}
+
+
+class _Col:
+    """A growable numpy column."""
+
+    __slots__ = ("data", "n")
+
+    def __init__(self, dtype: Any, fill: int, cap: int = 1024) -> None:
+        self.data = np.full(cap, fill, dtype=dtype)
+        self.n = 0
+
+    def append(self, value: int) -> None:
+        if self.n == len(self.data):
+            self.data = np.concatenate([self.data, np.empty_like(self.data)])
+        self.data[self.n] = value
+        self.n += 1
+
+    @property
+    def view(self) -> np.ndarray:
+        return self.data[: self.n]
+
+
+class MatchIndex:
+    """Registry persons indexed for interactive search.
+
+    >>> index = MatchIndex()
+    >>> index.add_many(records)            # doctest: +SKIP
+    >>> index.search(request, top_k=10)    # doctest: +SKIP
+
+    Thread-safe (one lock); ``add``/``remove`` while searching from other threads is fine.
+    """
+
+    def __init__(
+        self,
+        params: ModelParams | None = None,
+        policy: CandidatePolicy | None = None,
+    ) -> None:
+        self.params = params or ModelParams.default()
+        self.policy = policy or CandidatePolicy()
+        self._lock = threading.RLock()
+        self._vocab: dict[str, int] = {}
+        self._feats: list[NameFeat | None] = []
+        # per person slot
+        self._ids: list[Any] = []
+        self._slot_of: dict[Any, int] = {}
+        self._rows_of: dict[int, tuple[int, ...]] = {}  # only for persons with aliases
+        self._variants_of: dict[int, tuple[NameVariant, ...]] = {}
+        self._father = _Col(np.int32, -1)
+        self._mother = _Col(np.int32, -1)
+        self._place = _Col(np.int32, -1)
+        self._blo = _Col(np.int16, _NO_YEAR)
+        self._bhi = _Col(np.int16, _NO_YEAR)
+        self._bday = _Col(np.int32, 0)
+        self._gender = _Col(np.int8, 0)
+        self._alive = _Col(np.bool_, 0)
+        # per row
+        self._slot = _Col(np.int32, -1)
+        self._given = _Col(np.int32, -1)
+        self._family = _Col(np.int32, -1)
+        self._postings: dict[str, int | array] = {}
+        self.tf = TermFrequencies()
+        self._n_alive = 0
+        self._dead_rows = 0
+
+    # -- size ------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self._n_alive
+
+    def __contains__(self, person_id: object) -> bool:
+        return person_id in self._slot_of
+
+    @property
+    def n_rows(self) -> int:
+        return self._slot.n
+
+    @property
+    def n_keys(self) -> int:
+        return len(self._postings)
+
+    # -- vocabulary --------------------------------------------------------------------
+    def _vid(self, feat: NameFeat | None) -> int:
+        if feat is None:
+            return -1
+        vid = self._vocab.get(feat.text)
+        if vid is None:
+            vid = len(self._feats)
+            self._vocab[feat.text] = vid
+            self._feats.append(feat)
+        return vid
+
+    def _feat(self, vid: int) -> NameFeat | None:
+        return self._feats[vid] if vid >= 0 else None
+
+    # -- updates -----------------------------------------------------------------------
+    def add(self, record: PersonRecord) -> None:
+        """Add a person, or replace the one with the same id."""
+        p = prepare(record)
+        with self._lock:
+            if p.id in self._slot_of:
+                self._remove_locked(p.id)
+            self._add_prepared(p)
+            self._maybe_compact()
+
+    def add_many(self, records: Iterable[PersonRecord]) -> int:
+        """Add (or replace) many persons; returns how many were added."""
+        n = 0
+        with self._lock:
+            for record in records:
+                p = prepare(record)
+                if p.id in self._slot_of:
+                    self._remove_locked(p.id)
+                self._add_prepared(p)
+                n += 1
+            self._maybe_compact()
+        return n
+
+    update = add
+
+    def remove(self, person_id: Any) -> bool:
+        """Remove a person; returns False when the id is not in the index."""
+        with self._lock:
+            if person_id not in self._slot_of:
+                return False
+            self._remove_locked(person_id)
+            self._maybe_compact()
+            return True
+
+    def _add_prepared(self, p: PreparedRecord) -> None:
+        slot = len(self._ids)
+        self._ids.append(p.id)
+        self._slot_of[p.id] = slot
+        self._father.append(self._vid(p.father))
+        self._mother.append(self._vid(p.mother))
+        self._place.append(self._vid(p.place))
+        if p.birth is None:
+            self._blo.append(_NO_YEAR)
+            self._bhi.append(_NO_YEAR)
+            self._bday.append(0)
+        else:
+            self._blo.append(p.birth.lo)
+            self._bhi.append(p.birth.hi)
+            self._bday.append(p.birth.day or 0)
+        self._gender.append(_GENDER_CODE[p.gender])
+        self._alive.append(1)
+        rows = []
+        for v in p.variants:
+            row = self._slot.n
+            rows.append(row)
+            self._slot.append(slot)
+            self._given.append(self._vid(v.given))
+            self._family.append(self._vid(v.family))
+            postings = self._postings
+            for key in row_keys(p, v):
+                cur = postings.get(key)
+                if cur is None:
+                    postings[key] = row
+                elif isinstance(cur, int):
+                    postings[key] = array("i", (cur, row))
+                else:
+                    cur.append(row)
+        if len(rows) > 1:
+            self._rows_of[slot] = tuple(rows)
+            self._variants_of[slot] = p.variants
+        self._count_tf(p, +1)
+        self._n_alive += 1
+
+    def _count_tf(self, p: PreparedRecord, delta: int) -> None:
+        main = p.variants[0]
+        tf = self.tf
+        for fld, feat in (
+            ("given_name", main.given),
+            ("family_name", main.family),
+            ("father_name", p.father),
+            ("mother_name", p.mother),
+            ("birth_place", p.place),
+        ):
+            if feat is not None:
+                tf.add(fld, feat.tfkey, delta)
+
+    def _prepared_of_slot(self, slot: int) -> PreparedRecord:
+        variants = self._variants_of.get(slot)
+        if variants is None:
+            row = self._first_row(slot)
+            variants = (
+                NameVariant(
+                    self._feat(int(self._given.data[row])),
+                    self._feat(int(self._family.data[row])),
+                    "name",
+                ),
+            )
+        blo = int(self._blo.data[slot])
+        birth = (
+            None
+            if blo == _NO_YEAR
+            else BirthFeat(blo, int(self._bhi.data[slot]), int(self._bday.data[slot]) or None)
+        )
+        return PreparedRecord(
+            id=self._ids[slot],
+            variants=variants,
+            father=self._feat(int(self._father.data[slot])),
+            mother=self._feat(int(self._mother.data[slot])),
+            place=self._feat(int(self._place.data[slot])),
+            birth=birth,
+            gender=_GENDER_OF[int(self._gender.data[slot])],
+        )
+
+    def _first_row(self, slot: int) -> int:
+        rows = self._rows_of.get(slot)
+        if rows is not None:
+            return rows[0]
+        # rows are appended in slot order; find by search on the slot column
+        return int(np.searchsorted(self._slot.view, slot))
+
+    def _remove_locked(self, person_id: Any) -> None:
+        slot = self._slot_of.pop(person_id)
+        p = self._prepared_of_slot(slot)
+        self._count_tf(p, -1)
+        self._alive.data[slot] = False
+        self._ids[slot] = None
+        self._dead_rows += len(self._rows_of.pop(slot, (0,)))
+        self._variants_of.pop(slot, None)
+        self._n_alive -= 1
+
+    def _maybe_compact(self) -> None:
+        if self._dead_rows > 1000 and self._dead_rows * 4 > self._slot.n:
+            self.compact()
+
+    def compact(self) -> None:
+        """Drop removed persons' rows from the postings (O(index size))."""
+        with self._lock:
+            if not self._dead_rows:
+                return
+            alive_rows = self._alive.view[self._slot.view]
+            new_postings: dict[str, int | array] = {}
+            for key, cur in self._postings.items():
+                if isinstance(cur, int):
+                    if alive_rows[cur]:
+                        new_postings[key] = cur
+                    continue
+                arr = np.frombuffer(cur, dtype=np.int32)
+                kept = arr[alive_rows[arr]]
+                del arr
+                if len(kept) == 1:
+                    new_postings[key] = int(kept[0])
+                elif len(kept) > 1:
+                    new_postings[key] = array("i", kept.tobytes())
+            self._postings = new_postings
+            self._dead_rows = 0
+
+    # -- search --------------------------------------------------------------------------
+    def candidate_rows(self, keys: Iterable[str]) -> np.ndarray:
+        """Row ids of the candidates for these request keys (see CandidatePolicy)."""
+        postings = self._postings
+        sized = []
+        for k in keys:
+            cur = postings.get(k)
+            if cur is None:
+                continue
+            sized.append((1 if isinstance(cur, int) else len(cur), k, cur))
+        if not sized:
+            return np.empty(0, dtype=np.int32)
+        sized.sort(key=lambda t: (t[0], t[1]))
+        cap = self.policy.cap
+        total = 0
+        parts = []
+        for n, _k, cur in sized:
+            if total + n > cap:
+                break
+            total += n
+            parts.append(
+                np.array([cur], dtype=np.int32)
+                if isinstance(cur, int)
+                else np.frombuffer(cur, dtype=np.int32).copy()
+            )
+        if not parts:
+            cur = sized[0][2]
+            parts.append(np.sort(np.frombuffer(cur, dtype=np.int32))[:cap].copy())
+        rows = np.unique(np.concatenate(parts))
+        return rows
+
+    def _name_weights(
+        self,
+        fld: str,
+        q: NameFeat | None,
+        ids: np.ndarray,
+        cache: dict[tuple[str, str | None, int], tuple[str, float]],
+        *,
+        place: bool = False,
+    ) -> np.ndarray:
+        if q is None:
+            return np.zeros(len(ids), dtype=np.float64)
+        uniq, inv = np.unique(ids, return_inverse=True)
+        params = self.params
+        tf = self.tf
+        tf_q = tf.tf(fld, q.tfkey)
+        w = np.empty(len(uniq), dtype=np.float64)
+        for i, vid in enumerate(uniq.tolist()):
+            ck = (fld, q.text, vid)
+            hit = cache.get(ck)
+            if hit is None:
+                r = self._feats[vid] if vid >= 0 else None
+                lvl = name_level(q, r, place=place)
+                wt = params.level_weight(fld, lvl, tf_q, tf.tf(fld, r.tfkey if r else None))
+                hit = (lvl, wt)
+                cache[ck] = hit
+            w[i] = hit[1]
+        return w[inv]
+
+    def _birth_weights(self, q: BirthFeat | None, slots: np.ndarray) -> np.ndarray:
+        if q is None:
+            return np.zeros(len(slots), dtype=np.float64)
+        lo = self._blo.data[slots].astype(np.int32)
+        hi = self._bhi.data[slots].astype(np.int32)
+        day = self._bday.data[slots]
+        missing = lo == _NO_YEAR
+        gap = np.maximum(np.maximum(lo - q.hi, q.lo - hi), 0)
+        both_days = (day != 0) & (q.day is not None)
+        same_day = both_days & (day == (q.day or -1))
+        conds = [
+            missing,
+            same_day,
+            both_days & (gap == 0),
+            gap == 0,
+            gap <= 1,
+            gap <= 3,
+            gap <= 6,
+        ]
+        table = self.params.weights["birth"]
+        choices = [0.0] + [table[lvl] for lvl in BIRTH_LEVELS[:-1]]
+        return np.select(conds, choices, default=table[BIRTH_LEVELS[-1]])
+
+    def _gender_weights(self, q: str | None, slots: np.ndarray) -> np.ndarray:
+        if q is None:
+            return np.zeros(len(slots), dtype=np.float64)
+        g = self._gender.data[slots]
+        table = self.params.weights["gender"]
+        code = _GENDER_CODE[q]
+        return np.where(g == 0, 0.0, np.where(g == code, table["same"], table["different"]))
+
+    def search(
+        self,
+        request: PersonRecord,
+        *,
+        top_k: int = 10,
+        min_score: float = 0.0,
+    ) -> list[Candidate]:
+        """Ranked candidates for a request, best first (at most ``top_k``)."""
+        q = prepare(request, as_request=True)
+        with self._lock:
+            rows = self.candidate_rows(request_keys(q))
+            if rows.size:
+                rows = rows[self._alive.data[self._slot.data[rows]]]
+            if rows.size == 0:
+                return []
+            weights, _best_variant = self._score_rows(q, rows)
+            slots = self._slot.data[rows]
+            order = np.argsort(-weights, kind="stable")
+            _, first = np.unique(slots[order], return_index=True)
+            best_rows_idx = order[first]
+            # rank persons by weight, ties by row order
+            person_w = weights[best_rows_idx]
+            rank = np.lexsort((rows[best_rows_idx], -person_w))
+            best_rows_idx = best_rows_idx[rank]
+            person_w = person_w[rank]
+            a, b = self.params.log2_prior(max(self._n_alive, 1))
+            top = max(float(person_w[0]) + a, b)
+            terms = np.exp2(person_w + a - top)
+            denom = 2.0 ** (b - top) + float(terms.sum())
+            probs = terms / denom
+            pair = 1.0 / (1.0 + np.exp2(np.minimum(b - (person_w + a), 1000.0)))
+            out: list[Candidate] = []
+            for i in range(len(best_rows_idx)):
+                if len(out) >= top_k:
+                    break
+                score = self.params.calibrate(float(probs[i]))
+                if score < min_score:
+                    continue
+                row = int(rows[best_rows_idx[i]])
+                slot = int(self._slot.data[row])
+                rec = self._prepared_of_slot(slot)
+                s = self._explain_pair(q, rec, row, slot)
+                text, ev = explain_levels(s.levels, s.weights, q, s.variant, rec, s.record_variant)
+                out.append(
+                    Candidate(
+                        self._ids[slot],
+                        len(out) + 1,
+                        score,
+                        float(pair[i]),
+                        round(float(person_w[i]), 6),
+                        text,
+                        ev,
+                    )
+                )
+            return out
+
+    def _explain_pair(
+        self, q: PreparedRecord, rec: PreparedRecord, row: int, slot: int
+    ) -> PairScore:
+        rows = self._rows_of.get(slot, (row,))
+        rv = rec.variants[rows.index(row)] if row in rows else rec.variants[0]
+        only = PreparedRecord(
+            rec.id, (rv,), rec.father, rec.mother, rec.place, rec.birth, rec.gender
+        )
+        return score_prepared(self.params, self.tf, q, only)
+
+    def _score_rows(self, q: PreparedRecord, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        cache: dict[tuple[str, str | None, int], tuple[str, float]] = {}
+        slots = self._slot.data[rows]
+        base = (
+            self._name_weights("father_name", q.father, self._father.data[slots], cache)
+            + self._name_weights("mother_name", q.mother, self._mother.data[slots], cache)
+            + self._name_weights("birth_place", q.place, self._place.data[slots], cache, place=True)
+            + self._birth_weights(q.birth, slots)
+            + self._gender_weights(q.gender, slots)
+        )
+        given_ids = self._given.data[rows]
+        family_ids = self._family.data[rows]
+        best = np.full(len(rows), -np.inf)
+        best_v = np.zeros(len(rows), dtype=np.int8)
+        for vi, v in enumerate(q.variants):
+            pen = self.params.swap_penalty if v.kind == "swapped" else self.params.normal_penalty
+            w = (
+                self._name_weights("given_name", v.given, given_ids, cache)
+                + self._name_weights("family_name", v.family, family_ids, cache)
+                + pen
+            )
+            better = w > best
+            best = np.where(better, w, best)
+            best_v = np.where(better, vi, best_v)
+        return base + best, best_v
+
+    # -- helpers for tests and the bench ---------------------------------------------
+    def record(self, person_id: Any) -> PreparedRecord:
+        """The prepared features stored for a person."""
+        with self._lock:
+            return self._prepared_of_slot(self._slot_of[person_id])
+
+    def levels_for(self, request: PersonRecord, person_id: Any) -> dict[str, str]:
+        q = prepare(request, as_request=True)
+        return score_prepared(self.params, self.tf, q, self.record(person_id)).levels
+
+
+Searcher = MatchIndex

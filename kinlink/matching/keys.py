@@ -1,0 +1,226 @@
+"""Blocking keys: which registry persons are worth comparing with a request at all.
+
+Each registry row (a person's name, or one of their aliases) is filed under a few
+*keys* built from :func:`kinlink.names.name_keys` (which makes spellings of a name in
+any script share at least one key) combined with each other, with the father's name and
+with the birth period::
+
+    f:<family>            g:<given>
+    fg:<family>|<given>   fgb:<family>|<given>|<5-year period>
+    fb:<family>|<period>  fa:<family>|<father>     ga:<given>|<father>
+
+Records without a birth date are filed under the period ``?`` so that a request with a
+birth year still reaches them.  A request looks up the same kinds of keys, for its names
+in the order given and swapped, and for its aliases.  Common names make some keys hold
+tens of thousands of persons; :func:`select_candidates` takes the most specific keys
+first and stops before the candidates exceed a cap, so "Mohammad Hosseini, born 1965,
+father Reza" is answered from the few hundred persons filed under
+family+given+period and family+father, not from every Mohammad Hosseini.
+
+The keys of a record are a pure function of the record (:func:`record_keys`), so a
+database can store them in a table and answer the lookups itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .features import BirthFeat, NameFeat, birth_feat, name_feat
+from .records import PersonRecord
+
+__all__ = [
+    "BUCKET_SLACK",
+    "BUCKET_YEARS",
+    "CandidatePolicy",
+    "NameVariant",
+    "PreparedRecord",
+    "prepare",
+    "record_keys",
+    "request_keys",
+    "row_keys",
+    "select_candidates",
+]
+
+#: Width of a birth period in years.
+BUCKET_YEARS = 5
+#: A request looks at periods covering its birth years widened by this much: the model's
+#: "2-3 years apart" level is the last one that still counts clearly in favour.
+BUCKET_SLACK = 3
+MISSING_BUCKET = "?"
+
+
+@dataclass(frozen=True, slots=True)
+class CandidatePolicy:
+    """How many candidates one request may pull from the index.
+
+    Keys are taken from the smallest posting up, while the running total of their
+    sizes stays within ``cap``.  When even the smallest posting is bigger, its first
+    ``cap`` entries are taken (the name is so common and the request so thin that any
+    choice among them is as good as another).
+    """
+
+    cap: int = 1500
+
+
+@dataclass(frozen=True, slots=True)
+class NameVariant:
+    """One reading of a record's name: as given, swapped, or an alias."""
+
+    given: NameFeat | None
+    family: NameFeat | None
+    kind: str  # "name" | "swapped" | "alias"
+    alias: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRecord:
+    """A record turned into features, with its name variants."""
+
+    id: Any
+    variants: tuple[NameVariant, ...]
+    father: NameFeat | None
+    mother: NameFeat | None
+    place: NameFeat | None
+    birth: BirthFeat | None
+    gender: str | None
+
+
+def _split_alias(alias: str, family: NameFeat | None) -> tuple[NameFeat | None, NameFeat | None]:
+    parts = alias.split()
+    if len(parts) <= 1:
+        # a single word is another given name (nickname, organisational name)
+        return name_feat(alias), family
+    return name_feat(" ".join(parts[:-1])), name_feat(parts[-1])
+
+
+def prepare(record: PersonRecord, *, as_request: bool = False) -> PreparedRecord:
+    """Features of a record.  A request also gets its swapped reading."""
+    given = name_feat(record.given_name)
+    family = name_feat(record.family_name)
+    variants = [NameVariant(given, family, "name")]
+    if (
+        as_request
+        and (given is not None or family is not None)
+        and (given is None or family is None or given.norm != family.norm)
+    ):
+        variants.append(NameVariant(family, given, "swapped"))
+    seen = {(given.norm if given else None, family.norm if family else None)}
+    for alias in record.aliases:
+        g, f = _split_alias(alias, family)
+        sig = (g.norm if g else None, f.norm if f else None)
+        if sig in seen or (g is None and f is None):
+            continue
+        seen.add(sig)
+        variants.append(NameVariant(g, f, "alias", alias))
+    return PreparedRecord(
+        id=record.id,
+        variants=tuple(variants),
+        father=name_feat(record.father_name),
+        mother=name_feat(record.mother_name),
+        place=name_feat(record.birth_place),
+        birth=birth_feat(record.birth),
+        gender=record.gender,
+    )
+
+
+def _record_buckets(birth: BirthFeat | None) -> list[str]:
+    if birth is None:
+        return [MISSING_BUCKET]
+    return [str(b) for b in range(birth.lo // BUCKET_YEARS, birth.hi // BUCKET_YEARS + 1)]
+
+
+def _request_buckets(birth: BirthFeat | None) -> list[str]:
+    if birth is None:
+        return []
+    lo = (birth.lo - BUCKET_SLACK) // BUCKET_YEARS
+    hi = (birth.hi + BUCKET_SLACK) // BUCKET_YEARS
+    return [*(str(b) for b in range(lo, hi + 1)), MISSING_BUCKET]
+
+
+def _keys(
+    given: NameFeat | None,
+    family: NameFeat | None,
+    father: NameFeat | None,
+    buckets: Sequence[str],
+    out: set[str],
+) -> None:
+    gk = given.keys if given is not None else ()
+    fk = family.keys if family is not None else ()
+    ak = father.keys if father is not None else ()
+    for f in fk:
+        out.add("f:" + f)
+        for b in buckets:
+            out.add(f"fb:{f}|{b}")
+        for a in ak:
+            out.add(f"fa:{f}|{a}")
+        for g in gk:
+            fg = f"{f}|{g}"
+            out.add("fg:" + fg)
+            for b in buckets:
+                out.add(f"fgb:{fg}|{b}")
+    for g in gk:
+        out.add("g:" + g)
+        for a in ak:
+            out.add(f"ga:{g}|{a}")
+
+
+def row_keys(prepared: PreparedRecord, variant: NameVariant) -> set[str]:
+    """Keys under which one registry row (a name variant of a person) is filed."""
+    out: set[str] = set()
+    _keys(variant.given, variant.family, prepared.father, _record_buckets(prepared.birth), out)
+    return out
+
+
+def record_keys(record: PersonRecord | PreparedRecord) -> set[str]:
+    """All keys under which a registry person is filed (its name and its aliases).
+
+    A pure function of the record: store these in a database table (key, person id) to
+    answer :func:`request_keys` lookups without an in-memory index.
+    """
+    p = record if isinstance(record, PreparedRecord) else prepare(record)
+    out: set[str] = set()
+    for v in p.variants:
+        out |= row_keys(p, v)
+    return out
+
+
+def request_keys(request: PersonRecord | PreparedRecord) -> list[str]:
+    """Keys to look up for a request (names as given and swapped, and its aliases),
+    sorted."""
+    p = request if isinstance(request, PreparedRecord) else prepare(request, as_request=True)
+    out: set[str] = set()
+    buckets = _request_buckets(p.birth)
+    for v in p.variants:
+        _keys(v.given, v.family, p.father, buckets, out)
+    return sorted(out)
+
+
+def select_candidates(
+    keys: Iterable[str],
+    postings: Mapping[str, Sequence[Any]],
+    policy: CandidatePolicy | None = None,
+) -> list[Any]:
+    """Candidate ids from precomputed postings (key -> ids), most specific keys first.
+
+    Works with any store: pass the postings of the request's keys as read from a
+    database.  Returns distinct ids, sorted.
+    """
+    policy = policy or CandidatePolicy()
+    sized = []
+    for k in keys:
+        ids = postings.get(k)
+        if ids:
+            sized.append((len(ids), k, ids))
+    sized.sort(key=lambda t: (t[0], t[1]))
+    total = 0
+    chosen: set[Any] = set()
+    for n, _k, ids in sized:
+        if total + n > policy.cap:
+            break
+        total += n
+        chosen.update(ids)
+    if not chosen and sized:
+        chosen.update(sorted(sized[0][2])[: policy.cap])
+    return sorted(chosen)
