@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "kinlink.audit",
     "kinlink.accounts",
     "kinlink.people",
+    "kinlink.tracing",
+    "kinlink.cases",
     "kinlink.reports",
     "kinlink.web",
     "kinlink.api",

@@ -11,6 +11,8 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("kinlink.accounts.urls")),
+    path("tracing/", include("kinlink.tracing.urls")),
+    path("cases/", include("kinlink.cases.urls")),
     path("", include("kinlink.web.urls")),
     prefix_default_language=True,
 )

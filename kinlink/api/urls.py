@@ -12,5 +12,7 @@ urlpatterns = [
     path("openapi.json", SpectacularAPIView.as_view(), name="openapi"),
     path("token/", views.obtain_token, name="api-token"),
     path("me/", views.me, name="api-me"),
+    path("", include("kinlink.tracing.api_urls")),
+    path("", include("kinlink.cases.api_urls")),
     path("", include(router.urls)),
 ]
