@@ -1,0 +1,272 @@
+"""Similarity of two names across scripts, and an explanation-ready comparison."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from .compounds import HONORIFICS, PREFIXES, name_parts
+from .nicknames import is_nickname_pair
+from .romanize import romanize_token
+from .scripts import Script, detect_script
+from .transliterate import code_variants
+
+__all__ = ["NameComparison", "compare_names", "name_similarity", "token_similarity"]
+
+_lev = Levenshtein.normalized_similarity
+_ARABIC_D = str.maketrans({"ض": "د", "ظ": "د", "ذ": "د"})
+
+# A dropped soft vowel (the u of Hussein read as short) costs this much.
+SOFT_PENALTY = 0.04
+# Weight of the phonetic code in a token score; the rest goes to a vowel-aware comparison.
+CODE_WEIGHT = 0.6
+# Between two Latin spellings the vowels are known, so the vowel-aware fold weighs more.
+LATIN_CODE_WEIGHT = 0.4
+# A compound given name against one of its halves (Reza / Mohammad Reza).
+PARTIAL_FACTOR = 0.75
+# A nickname against its formal name (Mamad / Mohammad).
+NICKNAME_SCORE = 0.8
+# Weight of a part present in one name only (Hossein / Hossein Ali), relative to a match.
+UNMATCHED_WEIGHT = 0.5
+# Thresholds for the kinds of a comparison.
+SAME_THRESHOLD = 0.85
+
+# --- vowel-aware Latin fold ------------------------------------------------------------------
+
+_FOLD_UNITS = re.compile(
+    r"sch|tch|kh|gh|sh|ch|zh|dj|dh|th|ph|ck|ou|oo|ow|uu|ee|ei|ey|ie|ii|ai|ay|ae(?!e)|aa|[a-z]"
+)
+_FOLD = {
+    "sch": "S",
+    "tch": "C",
+    "kh": "X",
+    "gh": "q",
+    "sh": "S",
+    "ch": "C",
+    "zh": "j",
+    "dj": "j",
+    "dh": "z",
+    "th": "s",
+    "ph": "f",
+    "ck": "k",
+    "x": "X",
+    "w": "v",
+    "q": "q",
+    "ou": "u",
+    "oo": "u",
+    "ow": "u",
+    "uu": "u",
+    "o": "u",
+    "u": "u",
+    "e": "i",
+    "ee": "i",
+    "ii": "i",
+    "ie": "i",
+    "i": "i",
+    "ei": "E",
+    "ey": "E",
+    "ai": "E",
+    "ay": "E",
+    "ae": "E",
+    "aa": "a",
+}
+
+
+@lru_cache(maxsize=1 << 18)
+def _fold(token: str) -> str:
+    """Latin spelling with vowels kept but spelling conventions folded (ou/oo/u/o → u...)."""
+    units = _FOLD_UNITS.findall(token)
+    if units and units[-1] == "h" and len(units) > 1:
+        units.pop()
+    out: list[str] = []
+    for i, u in enumerate(units):
+        if u == "c":
+            nxt = units[i + 1] if i + 1 < len(units) else ""
+            f = "s" if nxt[:1] in ("e", "i", "y") else "k"
+        else:
+            f = _FOLD.get(u, u)
+        if out:
+            p = out[-1]
+            if p == f or (p == "E" and f == "i"):
+                continue  # doubles, and Esmaeil's a-e-i read as one diphthong
+            if p == "a" and f in ("i", "E"):
+                out[-1] = "E"  # Rezai, Rezaee, Rezaei
+                continue
+        out.append(f)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1 << 18)
+def _profile(token: str) -> tuple[str, tuple[tuple[str, int], ...], str | None]:
+    """(script: 'l', 'a' or 'o', code variants, vowel-aware Latin fold or None)."""
+    if token.isascii():
+        return "l", code_variants(token), _fold(token)
+    if any("\u0600" <= ch <= "\u06ff" for ch in token):
+        latin, known = romanize_token(token)
+        variants = code_variants(token)
+        alt = token.translate(_ARABIC_D)
+        if alt != token:  # ض ظ ذ read d in Arabic spellings (رضا: Reza, Rida)
+            seen = dict(variants)
+            for c, d in code_variants(alt):
+                if c not in seen or seen[c] > d + 1:
+                    seen[c] = d + 1
+            variants = tuple(sorted(seen.items(), key=lambda kv: (kv[1], kv[0])))
+        return "a", variants, (_fold(latin) if known else None)
+    return "o", (("", 0),), None
+
+
+def _variant_similarity(va: tuple[tuple[str, int], ...], vb: tuple[tuple[str, int], ...]) -> float:
+    best = 0.0
+    for ca, da in va:
+        for cb, db in vb:
+            penalty = SOFT_PENALTY * (da + db)
+            if 1.0 - penalty <= best:
+                continue
+            s = _lev(ca, cb) - penalty
+            if s > best:
+                best = s
+    return best
+
+
+@lru_cache(maxsize=1 << 20)
+def _token_similarity(a: str, b: str) -> float:
+    sa, va, fa = _profile(a)
+    sb, vb, fb = _profile(b)
+    if sa == "o" or sb == "o":
+        return _lev(a, b) if sa == sb else 0.0
+    if not va[0][0] or not vb[0][0]:  # a part without consonants: compare as written
+        return _lev(a, b) if sa == sb else 0.0
+    s_code = _variant_similarity(va, vb)
+    if sa == "a" and sb == "a":
+        return CODE_WEIGHT * s_code + (1.0 - CODE_WEIGHT) * _lev(a, b)
+    if fa is None or fb is None:
+        return s_code  # a rare script name: the code is all we have
+    w = LATIN_CODE_WEIGHT if sa == sb else CODE_WEIGHT
+    return w * s_code + (1.0 - w) * _lev(fa, fb)
+
+
+def token_similarity(a: str, b: str) -> float:
+    """Similarity (0..1) of two normalised name parts, in any scripts. Symmetric."""
+    if a == b:
+        return 1.0
+    if a > b:
+        a, b = b, a
+    return _token_similarity(a, b)
+
+
+# --- whole names -----------------------------------------------------------------------------
+
+_EXACT, _SPELLING, _PARTIAL, _NICK = 0, 1, 2, 3
+
+
+def _pair(a: tuple[str, tuple[str, ...]], b: tuple[str, tuple[str, ...]]) -> tuple[float, int]:
+    ta, pa = a
+    tb, pb = b
+    if ta == tb:
+        return 1.0, _EXACT
+    s = token_similarity(ta, tb)
+    how = _SPELLING
+    if s < SAME_THRESHOLD:
+        if is_nickname_pair(ta, tb) and s < NICKNAME_SCORE:
+            s, how = NICKNAME_SCORE, _NICK
+        if len(pa) > 1 or len(pb) > 1:
+            best = 0.0
+            for x in pa if len(pa) > 1 else (ta,):
+                if x in PREFIXES:
+                    continue
+                for y in pb if len(pb) > 1 else (tb,):
+                    if y in PREFIXES:
+                        continue
+                    best = max(best, token_similarity(x, y))
+            if PARTIAL_FACTOR * best > s:
+                s, how = PARTIAL_FACTOR * best, _PARTIAL
+    return s, how
+
+
+def _match(a: str, b: str) -> tuple[float, set[int]]:
+    pa = [p for p in name_parts(a)]
+    pb = [p for p in name_parts(b)]
+    if not pa or not pb:
+        return 0.0, set()
+    cells: list[tuple[float, int, int, int]] = []
+    for i, x in enumerate(pa):
+        for j, y in enumerate(pb):
+            s, how = _pair(x, y)
+            cells.append((s, i, j, how))
+    cells.sort(key=lambda c: -c[0])
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    total = 0.0
+    weight = 0.0
+    hows: set[int] = set()
+    for s, i, j, how in cells:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        total += s
+        weight += 1.0
+        hows.add(how)
+    for side, used in ((pa, used_a), (pb, used_b)):
+        for k, (tok, _) in enumerate(side):
+            if k not in used and tok not in HONORIFICS:
+                weight += UNMATCHED_WEIGHT
+    return (total / weight if weight else 0.0), hows
+
+
+@lru_cache(maxsize=1 << 16)
+def name_similarity(a: str, b: str) -> float:
+    """Similarity (0..1) of two names in any scripts; 1.0 when equal after normalisation.
+
+    Parts are compared pairwise (best pairs first, order-free); a part present in one name
+    only lowers the score, an honorific (Seyed, Haj) does not. Symmetric.
+    """
+    if a > b:
+        a, b = b, a
+    score, _ = _match(a, b)
+    return max(0.0, min(1.0, score))
+
+
+@dataclass(frozen=True)
+class NameComparison:
+    """A name comparison for explanations.
+
+    ``kind`` is one of ``"exact"`` (same after normalisation), ``"same_other_script"``
+    (the same name written in another script), ``"spelling_variant"``, ``"nickname"``
+    (a nickname, short form or a half of a compound name), ``"different"`` and
+    ``"missing"`` (one side has no name).
+    """
+
+    score: float
+    kind: str
+
+
+KINDS = ("exact", "same_other_script", "spelling_variant", "nickname", "different", "missing")
+
+
+def compare_names(a: str | None, b: str | None) -> NameComparison:
+    """Compare two names and say how they relate (for "family name: same in another script")."""
+    if not a or not b:
+        return NameComparison(0.0, "missing")
+    pa, pb = name_parts(a), name_parts(b)
+    if not pa or not pb:
+        return NameComparison(0.0, "missing")
+    ta = sorted(t for t, _ in pa)
+    tb = sorted(t for t, _ in pb)
+    if ta == tb:
+        return NameComparison(1.0, "exact")
+    if a > b:
+        a, b = b, a
+    score, hows = _match(a, b)
+    score = max(0.0, min(1.0, score))
+    if (_NICK in hows or _PARTIAL in hows) and score >= NICKNAME_SCORE * 0.9:
+        return NameComparison(score, "nickname")
+    if score >= SAME_THRESHOLD:
+        sa, sb = detect_script(a), detect_script(b)
+        if {sa, sb} == {Script.LATIN, Script.ARABIC}:
+            return NameComparison(score, "same_other_script")
+        return NameComparison(score, "spelling_variant")
+    return NameComparison(score, "different")
