@@ -358,6 +358,8 @@ def generate(
     out_dir: Path | None = None,
     csv_too: bool = False,
     quiet: bool = False,
+    max_names: int | None = None,
+    exclude_sources: frozenset[str] = frozenset(),
 ) -> Path:
     t0 = time.time()
     d_reg, d_eval, d_train = SIZES[size]
@@ -370,8 +372,16 @@ def generate(
         raise SystemExit(f"--held-out must be one of {ALL_SOURCES}")
 
     entities = list(build_lexicon())
-    reg_sources = {k: v for k, v in REGISTRY_SOURCES.items() if k != held_out}
-    vt = VariantTable(entities, ALL_SOURCES)
+    sources = [s for s in ALL_SOURCES if s not in exclude_sources]
+    if max_names:  # a smaller lexicon, for fast tests: the most frequent names of each kind
+        keep = []
+        for kind in ("m", "f", "family", "place"):
+            of_kind = [e for e in entities if e.kind == kind]
+            keep += sorted(of_kind, key=lambda e: -e.weight)[:max_names]
+        entities = keep
+    reg_sources = {k: v for k, v in REGISTRY_SOURCES.items() if k != held_out and k in sources}
+    enq_sources = {k: v for k, v in ENQUIRY_SOURCES.items() if k in sources}
+    vt = VariantTable(entities, sources)
     compounds = compound_parts(entities)
     if not quiet:
         print(f"lexicon: {len(entities)} names; variants ready in {time.time() - t0:.1f}s")
@@ -436,11 +446,11 @@ def generate(
     targets: list[tuple[Person, bool]] = [(registry_people[int(i)], True) for i in sought]
     targets += [(p, False) for p in absent_people]
     rng.shuffle(targets)
-    train_sources = {k: v for k, v in ENQUIRY_SOURCES.items() if k != held_out}
+    train_sources = {k: v for k, v in enq_sources.items() if k != held_out}
     enq_rows = []
     for k, (p, present) in enumerate(targets):
         split = "train" if k < n_train else "eval"
-        src = choose(train_sources if split == "train" else ENQUIRY_SOURCES)
+        src = choose(train_sources if split == "train" else enq_sources)
         noise: list[str] = []
         given_idx = p.given
         if given_idx in compounds and rng.random() < 0.15:
@@ -515,9 +525,9 @@ def generate(
         "eval_enquiries": n_eval,
         "train_enquiries": n_train,
         "absent_share": ABSENT_SHARE,
-        "sources": ALL_SOURCES,
+        "sources": sources,
         "registry_sources": reg_sources,
-        "enquiry_sources": ENQUIRY_SOURCES,
+        "enquiry_sources": enq_sources,
         "lexicon_names": len(entities),
         "seconds": round(time.time() - t0, 1),
     }

@@ -309,7 +309,7 @@ def word_frequencies() -> dict[str, int]:
                 continue
             parts = line.split()
             if len(parts) == 2 and parts[1].isdigit():
-                word = clean_script(parts[0])
+                word = parts[0]  # Persian Wikipedia: already Persian yeh and kaf
                 freq[word] = max(freq.get(word, 0), int(parts[1]))
     return freq
 
@@ -350,6 +350,14 @@ class NameEntity:
     arabic: bool = False  # an Arabic-language name (Arabic-script source list)
 
 
+def _first_letters(letter: str) -> set[str]:
+    """Latin letters a reading can start with when the script starts with ``letter``."""
+    out = {chunk[0] for chunk, _, _ in LETTER_OPTIONS.get(letter, []) if chunk}
+    if any(not chunk for chunk, _, _ in LETTER_OPTIONS.get(letter, [])):
+        out |= set("aeiou")
+    return out
+
+
 def _pair_lists(latin: list[str], script: list[str]) -> list[tuple[str, str]]:
     """Pair two unaligned lists of the same names (persian-names ships them sorted
     separately): keep a pair only when each side is the other's unique best fit."""
@@ -359,8 +367,9 @@ def _pair_lists(latin: list[str], script: list[str]) -> list[tuple[str, str]]:
     by_scr: dict[str, list[tuple[float, str]]] = {}
     for s in scr:
         skel = len(s.replace(" ", ""))
+        starts = _first_letters(s[0])
         for latin_name in lat:
-            if abs(len(latin_name) - skel) > skel + 2:
+            if latin_name[0] not in starts or not skel - 1 <= len(latin_name) <= 2 * skel + 3:
                 continue
             c = alignment_cost(s, latin_name)
             if c < 2.0:
