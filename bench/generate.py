@@ -119,6 +119,9 @@ def _f2p():
     return f2p
 
 
+_PERSIAN_ONLY_TO_ARABIC = str.maketrans({"پ": "ب", "چ": "ج", "ژ": "ز", "گ": "ك"})
+
+
 def _cap(text: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in text.split())
 
@@ -152,7 +155,11 @@ def source_variants(e: NameEntity, source: str) -> list[str]:
 
         return [_cap(to_latin(e.script))]
     if source == "saara":
-        out = _saara().transliterate(to_arabic_codepoints(e.script))
+        # saara is an Arabic transliterator: the Persian-only letters are given to it as
+        # an Arabic writer spells them (پ چ ژ گ -> ب ج ز ك); a letter it still cannot
+        # render comes back as "[UNK]" and is dropped, as a person would leave it out
+        arabic = to_arabic_codepoints(e.script).translate(_PERSIAN_ONLY_TO_ARABIC)
+        out = _saara().transliterate(arabic).replace("[UNK]", "")
         return [_cap(out), _cap(ascii_fold(out))]
     raise ValueError(f"unknown source {source!r}")
 
