@@ -110,6 +110,16 @@ class ModelParams:
                 self.log2m[f][lvl] = lm
                 self.log2u[f][lvl] = lu
                 self.weights[f][lvl] = lm - lu
+        # Term-frequency scaling: agreeing at a level L that means "the same name" (in
+        # the same script, in another script, or a spelling variant) happens among
+        # non-matches with probability tf(value) * u_L / U_same, where U_same is the
+        # chance of any of those levels.  Splink divides by the (scaled) frequency.
+        self.tf_scale: dict[str, dict[str, float]] = {}
+        for f in TF_FIELDS:
+            u_same = sum(self.u[f][lvl] for lvl in TF_LEVELS if lvl in self.u[f])
+            self.tf_scale[f] = {
+                lvl: self.u[f][lvl] / u_same for lvl in TF_LEVELS if lvl in self.u[f]
+            }
         self.swap_penalty = math.log2(self.swap_rate)
         self.normal_penalty = math.log2(1.0 - self.swap_rate)
 
@@ -171,14 +181,19 @@ class ModelParams:
         """Bits of evidence of one field at one level (term-frequency adjusted).
 
         ``tf_a``/``tf_b`` are the registry frequencies of the two values (None when
-        unknown).  Same formula as Splink's term-frequency adjustment with
-        ``disable_tf_exact_match_detection``: ``log2(m) - log2(max(tf_a, tf_b, tf_min))``.
+        unknown).  With a frequency ``tf`` (the larger of the two), agreeing at a
+        same-name level weighs ``log2(m_L / (tf * u_L / U_same))``: the chance that two
+        different people share this particular name, split over the levels like the
+        average ``u``.  This is Splink's term-frequency adjustment
+        (``disable_tf_exact_match_detection``, a lookup table per level holding
+        ``tf * u_L / U_same``, floor ``tf_min``), so batch and interactive agree.
         """
         if level == MISSING:
             return 0.0
         if fld in TF_FIELDS and level in TF_LEVELS and (tf_a is not None or tf_b is not None):
             tf = max(tf_a if tf_a is not None else tf_b, tf_b if tf_b is not None else tf_a)  # type: ignore[type-var]
-            return self.log2m[fld][level] - math.log2(max(tf, self.tf_min))  # type: ignore[arg-type]
+            scaled = tf * self.tf_scale[fld][level]  # type: ignore[operator]
+            return self.log2m[fld][level] - math.log2(max(scaled, self.tf_min))
         return self.weights[fld][level]
 
     def log2_prior(self, registry_size: int) -> tuple[float, float]:

@@ -1,0 +1,706 @@
+"""Batch linkage: many requests against the registry, with Splink on DuckDB or Spark.
+
+1. Python computes the features of every name reading (:mod:`kinlink.names` via
+   :mod:`kinlink.matching.features`) and the blocking keys of every registry row and
+   request (:mod:`kinlink.matching.keys`), and writes them to Parquet files.
+2. The SQL engine (DuckDB, or Spark) picks each request's candidates with the same
+   capped most-specific-keys-first rule as the interactive index
+   (:func:`kinlink.matching.keys.select_candidates`).
+3. Splink scores the candidate pairs (``register_blocked_pairs_for_predict`` then
+   ``predict``) with the engine's comparison levels and the model's m/u probabilities
+   and term-frequency tables (:mod:`kinlink.matching.splink_model`).
+4. SQL keeps each person's best reading, turns match weights into probabilities with
+   the same prior and competition between candidates as the interactive index, and
+   returns the top K per request; Python writes the explanations.
+
+So the batch and the interactive search give the same candidates and scores for the
+same registry (up to Jaro-Winkler implementation details on Spark).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .explain import explain_levels
+from .features import FIELDS
+from .keys import CandidatePolicy, PreparedRecord, prepare, request_keys, row_keys
+from .model import ModelParams, TermFrequencies
+from .records import PersonRecord
+from .search import Candidate, MatchResult
+from .splink_model import (
+    COLUMN_PREFIX,
+    TF_SUFFIX,
+    build_settings,
+    comparison_output_name,
+    level_of_gamma,
+    tf_column,
+)
+
+__all__ = ["BatchStats", "ProgressCallback", "link_batch"]
+
+ProgressCallback = Callable[[str, int, int], None]
+
+REQ = "kl_req"
+REG = "kl_reg"
+_CHUNK = 100_000
+
+_NAME_SOURCES = (
+    ("given_name", "given"),
+    ("family_name", "family"),
+    ("father_name", "father"),
+    ("mother_name", "mother"),
+    ("birth_place", "place"),
+)
+
+_SCHEMA = pa.schema(
+    [
+        ("unique_id", pa.int64()),
+        ("source_dataset", pa.string()),
+        ("grp", pa.int64()),
+        ("vidx", pa.int32()),
+        ("penalty", pa.float64()),
+        *[
+            field
+            for p in COLUMN_PREFIX.values()
+            for field in (
+                (f"{p}_norm", pa.string()),
+                (f"{p}_script", pa.string()),
+                (f"{p}_roman", pa.string()),
+                (f"{p}_skel", pa.string()),
+                (f"{p}_nick", pa.list_(pa.string())),
+                (f"{p}_tf", pa.string()),
+            )
+        ],
+        ("birth_lo", pa.int32()),
+        ("birth_hi", pa.int32()),
+        ("birth_day", pa.int32()),
+        ("gender", pa.string()),
+    ]
+)
+
+
+@dataclass
+class BatchStats:
+    """What a batch run did, for logs and the benchmark."""
+
+    n_requests: int = 0
+    n_registry: int = 0
+    n_pairs: int = 0
+    seconds: dict[str, float] | None = None
+
+
+class _Writer:
+    """Buffers feature rows and writes them to a Parquet file in chunks."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.path = path
+        self.schema = schema
+        self.cols: dict[str, list[Any]] = {n: [] for n in schema.names}
+        self.writer = pq.ParquetWriter(path, schema, compression="zstd")
+        self.rows = 0
+
+    def flush(self) -> None:
+        if not self.cols[self.schema.names[0]]:
+            return
+        table = pa.table(self.cols, schema=self.schema)
+        self.writer.write_table(table)
+        self.rows += table.num_rows
+        self.cols = {n: [] for n in self.schema.names}
+
+    def maybe_flush(self) -> None:
+        if len(self.cols[self.schema.names[0]]) >= _CHUNK:
+            self.flush()
+
+    def close(self) -> None:
+        self.flush()
+        self.writer.close()
+
+
+def _add_feature_row(
+    cols: dict[str, list[Any]],
+    uid: int,
+    source: str,
+    grp: int,
+    vidx: int,
+    penalty: float,
+    p: PreparedRecord,
+    v: Any,
+) -> None:
+    cols["unique_id"].append(uid)
+    cols["source_dataset"].append(source)
+    cols["grp"].append(grp)
+    cols["vidx"].append(vidx)
+    cols["penalty"].append(penalty)
+    feats = (v.given, v.family, p.father, p.mother, p.place)
+    for (fld, _), feat in zip(_NAME_SOURCES, feats, strict=True):
+        pre = COLUMN_PREFIX[fld]
+        if feat is None:
+            cols[f"{pre}_norm"].append(None)
+            cols[f"{pre}_script"].append(None)
+            cols[f"{pre}_roman"].append(None)
+            cols[f"{pre}_skel"].append(None)
+            cols[f"{pre}_nick"].append([])
+            cols[f"{pre}_tf"].append(None)
+        else:
+            cols[f"{pre}_norm"].append(feat.norm)
+            cols[f"{pre}_script"].append(feat.script)
+            cols[f"{pre}_roman"].append(feat.roman)
+            cols[f"{pre}_skel"].append(feat.skel)
+            cols[f"{pre}_nick"].append(list(feat.nick))
+            cols[f"{pre}_tf"].append(feat.tfkey)
+    b = p.birth
+    cols["birth_lo"].append(b.lo if b else None)
+    cols["birth_hi"].append(b.hi if b else None)
+    cols["birth_day"].append(b.day if b else None)
+    cols["gender"].append(p.gender)
+
+
+# -- SQL engines ------------------------------------------------------------------------
+
+
+class _DuckEngine:
+    name = "duckdb"
+
+    def __init__(self, workdir: Path, memory_limit: str | None, threads: int | None) -> None:
+        import duckdb
+
+        self.con = duckdb.connect()
+        tmp = workdir / "duckdb-tmp"
+        tmp.mkdir(exist_ok=True)
+        self._run(f"SET temp_directory = '{tmp}'")
+        self._run("SET preserve_insertion_order = false")
+        if memory_limit:
+            self._run(f"SET memory_limit = '{memory_limit}'")
+        if threads:
+            self._run(f"SET threads = {int(threads)}")
+
+    def _run(self, sql: str) -> list[Any]:
+        # fetch everything: DuckDB refuses new work while a result is unfinished
+        return self.con.execute(sql).fetchall()
+
+    def load_parquet(self, name: str, path: Path) -> None:
+        self._run(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet('{path}')")
+
+    def create(self, name: str, sql: str) -> None:
+        self._run(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+
+    def view(self, name: str, sql: str) -> None:
+        self._run(f"CREATE OR REPLACE VIEW {name} AS {sql}")
+
+    def drop(self, name: str) -> None:
+        self._run(f"DROP TABLE IF EXISTS {name}")
+
+    def scalar(self, sql: str) -> Any:
+        return self._run(sql)[0][0]
+
+    def fetch(self, sql: str) -> pa.Table:
+        rel = self.con.sql(sql)
+        if hasattr(rel, "to_arrow_table"):  # duckdb >= 2
+            return rel.to_arrow_table()
+        return rel.arrow()  # pragma: no cover
+
+    def db_api(self) -> Any:
+        from splink import DuckDBAPI
+
+        return DuckDBAPI(connection=self.con)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class _SparkEngine:
+    name = "spark"
+
+    def __init__(self, workdir: Path, spark_master: str, spark_session: Any | None) -> None:
+        self.owned = spark_session is None
+        self.spark = spark_session or _start_spark(spark_master, workdir)
+        self._views: list[str] = []
+        self._persisted: list[Any] = []
+
+    def load_parquet(self, name: str, path: Path) -> None:
+        self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
+        self._views.append(name)
+
+    def create(self, name: str, sql: str) -> None:
+        df = self.spark.sql(sql).persist()
+        df.count()
+        df.createOrReplaceTempView(name)
+        self._views.append(name)
+        self._persisted.append(df)
+
+    def view(self, name: str, sql: str) -> None:
+        self.spark.sql(sql).createOrReplaceTempView(name)
+        self._views.append(name)
+
+    def drop(self, name: str) -> None:
+        self.spark.catalog.dropTempView(name)
+
+    def scalar(self, sql: str) -> Any:
+        return self.spark.sql(sql).collect()[0][0]
+
+    def fetch(self, sql: str) -> pa.Table:
+        df = self.spark.sql(sql)
+        if hasattr(df, "toArrow"):
+            return df.toArrow()
+        return pa.Table.from_pandas(df.toPandas(), preserve_index=False)  # pragma: no cover
+
+    def db_api(self) -> Any:
+        from splink import SparkAPI
+
+        return SparkAPI(spark_session=self.spark)
+
+    def close(self) -> None:
+        for df in self._persisted:
+            df.unpersist()
+        for v in self._views:
+            self.spark.catalog.dropTempView(v)
+        if self.owned:
+            self.spark.stop()
+
+
+def _start_spark(master: str, workdir: Path) -> Any:
+    """A SparkSession for Splink (jaro_winkler UDF jar, checkpoint dir, quiet UI)."""
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("kinlink-link")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.default.parallelism", "4")
+        .config("spark.sql.warehouse.dir", str(workdir / "spark-warehouse"))
+        .config("spark.driver.memory", os.environ.get("KINLINK_SPARK_DRIVER_MEMORY", "4g"))
+    )
+    if master.startswith("local"):
+        builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config(
+            "spark.driver.host", "127.0.0.1"
+        )
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    spark.sparkContext.setCheckpointDir(str(workdir / "spark-checkpoints"))
+    return spark
+
+
+# -- the linkage ----------------------------------------------------------------------
+
+
+def _prepare_registry(
+    registry: Iterable[PersonRecord],
+    workdir: Path,
+    progress: ProgressCallback | None,
+    total: int | None,
+) -> tuple[list[PreparedRecord], list[tuple[int, int]], TermFrequencies]:
+    feats = _Writer(workdir / "reg.parquet", _SCHEMA)
+    keys = _Writer(
+        workdir / "reg_keys.parquet", pa.schema([("key", pa.string()), ("rid", pa.int64())])
+    )
+    prepared: list[PreparedRecord] = []
+    row_of: list[tuple[int, int]] = []  # row -> (slot, variant index)
+    tf = TermFrequencies()
+    seen: set[Any] = set()
+    for slot, record in enumerate(registry):
+        p = prepare(record)
+        if p.id in seen:
+            raise ValueError(f"registry: person id {p.id!r} appears twice")
+        seen.add(p.id)
+        prepared.append(p)
+        main = p.variants[0]
+        for fld, feat in (
+            ("given_name", main.given),
+            ("family_name", main.family),
+            ("father_name", p.father),
+            ("mother_name", p.mother),
+            ("birth_place", p.place),
+        ):
+            if feat is not None:
+                tf.add(fld, feat.tfkey)
+        for vi, v in enumerate(p.variants):
+            row = len(row_of)
+            row_of.append((slot, vi))
+            _add_feature_row(feats.cols, row, REG, slot, vi, 0.0, p, v)
+            kcols = keys.cols
+            for k in row_keys(p, v):
+                kcols["key"].append(k)
+                kcols["rid"].append(row)
+        feats.maybe_flush()
+        keys.maybe_flush()
+        if progress and slot % 50_000 == 0:
+            progress("registry features", slot, total or 0)
+    feats.close()
+    keys.close()
+    if progress:
+        progress("registry features", len(prepared), total or len(prepared))
+    return prepared, row_of, tf
+
+
+def _prepare_requests(
+    requests: Sequence[PersonRecord],
+    params: ModelParams,
+    workdir: Path,
+    progress: ProgressCallback | None,
+) -> list[PreparedRecord]:
+    feats = _Writer(workdir / "req.parquet", _SCHEMA)
+    keys = _Writer(
+        workdir / "req_keys.parquet", pa.schema([("qid", pa.int64()), ("key", pa.string())])
+    )
+    prepared: list[PreparedRecord] = []
+    uid = 0
+    for qi, request in enumerate(requests):
+        q = prepare(request, as_request=True)
+        prepared.append(q)
+        for vi, v in enumerate(q.variants):
+            pen = params.swap_penalty if v.kind == "swapped" else params.normal_penalty
+            _add_feature_row(feats.cols, uid, REQ, qi, vi, pen, q, v)
+            uid += 1
+        kcols = keys.cols
+        for k in request_keys(q):
+            kcols["qid"].append(qi)
+            kcols["key"].append(k)
+        feats.maybe_flush()
+        keys.maybe_flush()
+        if progress and qi % 20_000 == 0:
+            progress("request features", qi, len(requests))
+    feats.close()
+    keys.close()
+    if progress:
+        progress("request features", len(requests), len(requests))
+    return prepared
+
+
+def _write_tf_tables(tf: TermFrequencies, params: ModelParams, workdir: Path) -> dict[str, Path]:
+    """One lookup table per (field, same-name level): value -> tf * u_L / U_same."""
+    out = {}
+    for fld, pre in COLUMN_PREFIX.items():
+        rows = tf.table(fld)
+        keys = pa.array([k for k, _ in rows], pa.string())
+        for level, scale in params.tf_scale[fld].items():
+            col = tf_column(pre, level)
+            table = pa.table(
+                {col: keys, f"tf_{col}": pa.array([v * scale for _, v in rows], pa.float64())}
+            )
+            path = workdir / f"tf_{col}.parquet"
+            pq.write_table(table, path)
+            out[col] = path
+    return out
+
+
+def _with_tf_columns(base: str) -> str:
+    copies = ", ".join(
+        f"{pre}_tf AS {tf_column(pre, level)}"
+        for pre in COLUMN_PREFIX.values()
+        for level in TF_SUFFIX
+    )
+    return f"SELECT *, {copies} FROM {base}"
+
+
+def _candidate_sql(cap: int) -> list[tuple[str, str]]:
+    """(table, SQL) steps that mirror keys.select_candidates, then the blocked pairs."""
+    return [
+        ("kl_post", "SELECT key, COUNT(*) AS n FROM kl_reg_keys GROUP BY key"),
+        (
+            "kl_qsel",
+            f"""
+            SELECT qid, key, n, cum, rn FROM (
+                SELECT q.qid, q.key, p.n,
+                    SUM(p.n) OVER (PARTITION BY q.qid ORDER BY p.n, q.key
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum,
+                    ROW_NUMBER() OVER (PARTITION BY q.qid ORDER BY p.n, q.key) AS rn
+                FROM kl_req_keys q JOIN kl_post p ON q.key = p.key
+            ) t WHERE cum <= {cap} OR (rn = 1 AND n > {cap})
+            """,
+        ),
+        (
+            "kl_cand",
+            f"""
+            SELECT DISTINCT s.qid, k.rid
+            FROM kl_qsel s JOIN kl_reg_keys k ON s.key = k.key
+            WHERE s.cum <= {cap}
+            UNION
+            SELECT qid, rid FROM (
+                SELECT s.qid, k.rid,
+                    ROW_NUMBER() OVER (PARTITION BY s.qid ORDER BY k.rid) AS rn2
+                FROM kl_qsel s JOIN kl_reg_keys k ON s.key = k.key
+                WHERE s.rn = 1 AND s.n > {cap}
+            ) t WHERE rn2 <= {cap}
+            """,
+        ),
+        (
+            "kl_blocked",
+            f"""
+            SELECT '0' AS match_key,
+                CONCAT('{REQ}-__-', CAST(v.unique_id AS STRING)) AS join_key_l,
+                CONCAT('{REG}-__-', CAST(c.rid AS STRING)) AS join_key_r
+            FROM kl_cand c JOIN {REQ} v ON v.grp = c.qid
+            """,
+        ),
+    ]
+
+
+def _score_sql(
+    pred: str, prior_bits: float, a: float, b: float, top_k: int
+) -> list[tuple[str, str]]:
+    return [
+        (
+            "kl_best",
+            f"""
+            SELECT qid, slot, uid_l, rid, vidx_l, vidx_r, w FROM (
+                SELECT grp_l AS qid, grp_r AS slot, unique_id_l AS uid_l, unique_id_r AS rid,
+                    vidx_l, vidx_r, match_weight - ({prior_bits!r}) + penalty_l AS w,
+                    ROW_NUMBER() OVER (PARTITION BY grp_l, grp_r
+                                       ORDER BY match_weight + penalty_l DESC,
+                                                unique_id_r, vidx_l) AS rn
+                FROM {pred}
+            ) t WHERE rn = 1
+            """,
+        ),
+        (
+            "kl_top",
+            f"""
+            SELECT qid, slot, uid_l, rid, vidx_l, vidx_r, w, rnk, p FROM (
+                SELECT qid, slot, uid_l, rid, vidx_l, vidx_r, w, rnk,
+                    POW(2.0, w + ({a!r}) - top)
+                        / (POW(2.0, ({b!r}) - top) + SUM(POW(2.0, w + ({a!r}) - top))
+                           OVER (PARTITION BY qid)) AS p
+                FROM (
+                    SELECT *,
+                        GREATEST(MAX(w) OVER (PARTITION BY qid) + ({a!r}), {b!r}) AS top,
+                        ROW_NUMBER() OVER (PARTITION BY qid ORDER BY w DESC, rid) AS rnk
+                    FROM kl_best
+                ) t
+            ) t2 WHERE rnk <= {int(top_k)}
+            """,
+        ),
+        (
+            "kl_top_pairs",
+            f"""
+            SELECT '0' AS match_key,
+                CONCAT('{REQ}-__-', CAST(uid_l AS STRING)) AS join_key_l,
+                CONCAT('{REG}-__-', CAST(rid AS STRING)) AS join_key_r
+            FROM kl_top
+            """,
+        ),
+    ]
+
+
+def link_batch(
+    requests: Sequence[PersonRecord],
+    registry: Iterable[PersonRecord],
+    *,
+    top_k: int = 10,
+    threshold: float = 0.0,
+    backend: str = "duckdb",
+    params: ModelParams | None = None,
+    policy: CandidatePolicy | None = None,
+    spark_master: str = "local[2]",
+    spark_session: Any | None = None,
+    progress: ProgressCallback | None = None,
+    memory_limit: str | None = "3GB",
+    threads: int | None = None,
+    workdir: str | Path | None = None,
+    stats: BatchStats | None = None,
+) -> list[MatchResult]:
+    """Link every request against the registry; top ``top_k`` candidates each.
+
+    Returns one :class:`MatchResult` per request, in request order, with candidates
+    whose score is at least ``threshold``.  ``backend`` is ``"duckdb"`` (embedded,
+    default) or ``"spark"`` (``spark_master`` such as ``local[2]`` or a cluster URL,
+    or pass an existing ``spark_session``).  ``progress(stage, done, total)`` is called
+    as the work advances.
+    """
+    if backend not in ("duckdb", "spark"):
+        raise ValueError(f"backend must be 'duckdb' or 'spark', not {backend!r}")
+    params = params or ModelParams.default()
+    policy = policy or CandidatePolicy()
+    requests = list(requests)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    own_dir = workdir is None
+    wd = Path(tempfile.mkdtemp(prefix="kinlink-link-")) if own_dir else Path(workdir)  # type: ignore[arg-type]
+    wd.mkdir(parents=True, exist_ok=True)
+    engine: Any = None
+    try:
+        total = len(registry) if hasattr(registry, "__len__") else None  # type: ignore[arg-type]
+        reg_prepared, row_of, tf = _prepare_registry(registry, wd, progress, total)
+        req_prepared = _prepare_requests(requests, params, wd, progress)
+        tf_paths = _write_tf_tables(tf, params, wd)
+        timings["features"] = time.perf_counter() - t0
+        if not requests:
+            return []
+        if not reg_prepared:
+            return [MatchResult(r.id, []) for r in requests]
+
+        engine = (
+            _DuckEngine(wd, memory_limit, threads)
+            if backend == "duckdb"
+            else _SparkEngine(wd, spark_master, spark_session)
+        )
+        for name in ("reg", "reg_keys", "req", "req_keys"):
+            engine.load_parquet(f"kl_{name}", wd / f"{name}.parquet")
+        for name in (REQ, REG):
+            engine.view(f"{name}_tf", _with_tf_columns(name))
+        for col, path in tf_paths.items():
+            engine.load_parquet(f"kl_tf_{col}", path)
+        t1 = time.perf_counter()
+        if progress:
+            progress("candidates", 0, len(requests))
+        for name, sql in _candidate_sql(policy.cap):
+            engine.create(name, sql)
+        n_pairs = int(engine.scalar("SELECT COUNT(*) FROM kl_blocked"))
+        timings["candidates"] = time.perf_counter() - t1
+
+        t2 = time.perf_counter()
+        if progress:
+            progress("scoring", 0, n_pairs)
+        predictions = _splink_predict(engine, params)
+        timings["splink_predict"] = time.perf_counter() - t2
+
+        t3 = time.perf_counter()
+        a, b = params.log2_prior(len(reg_prepared))
+        prior_bits = _splink_prior_bits()
+        for name, sql in _score_sql(predictions, prior_bits, a, b, top_k):
+            engine.create(name, sql)
+        gammas = _splink_predict(engine, params, blocked="kl_top_pairs", explain=True)
+        gamma_cols = ", ".join(f"g.gamma_{comparison_output_name(f)}" for f in FIELDS)
+        top = engine.fetch(
+            f"""SELECT t.*, {gamma_cols} FROM kl_top t JOIN {gammas} g
+                ON g.unique_id_l = t.uid_l AND g.unique_id_r = t.rid
+                ORDER BY t.qid, t.rnk"""
+        )
+        timings["ranking"] = time.perf_counter() - t3
+        if progress:
+            progress("scoring", n_pairs, n_pairs)
+
+        t4 = time.perf_counter()
+        results = _results(top, params, tf, requests, req_prepared, reg_prepared, threshold)
+        timings["explanations"] = time.perf_counter() - t4
+        timings["total"] = time.perf_counter() - t0
+        if progress:
+            progress("done", len(requests), len(requests))
+        if stats is not None:
+            stats.n_requests = len(requests)
+            stats.n_registry = len(reg_prepared)
+            stats.n_pairs = n_pairs
+            stats.seconds = timings
+        del row_of
+        return results
+    finally:
+        if engine is not None:
+            engine.close()
+        if own_dir:
+            shutil.rmtree(wd, ignore_errors=True)
+
+
+_PRIOR = 1e-6
+
+
+def _splink_prior_bits() -> float:
+    import math
+
+    return math.log2(_PRIOR / (1 - _PRIOR))
+
+
+def _splink_predict(
+    engine: Any, params: ModelParams, *, blocked: str = "kl_blocked", explain: bool = False
+) -> str:
+    """Score the pairs in table ``blocked`` with Splink; returns the predictions table.
+
+    With ``explain`` the comparison levels (gamma columns) are kept; for the few top
+    pairs only, since they bring every input column along.
+    """
+    from splink import Linker
+
+    db_api = engine.db_api()
+    req = db_api.register(f"{REQ}_tf", table_name=f"{REQ}_in")
+    reg = db_api.register(f"{REG}_tf", table_name=f"{REG}_in")
+    settings = build_settings(
+        params, probability_two_random_records_match=_PRIOR, retain_matching_columns=explain
+    )
+    linker = Linker([req, reg], settings, log_level="WARNING")
+    for pre in COLUMN_PREFIX.values():
+        for level in TF_SUFFIX:
+            col = tf_column(pre, level)
+            tf_sdf = db_api.register(f"kl_tf_{col}", table_name=f"kl_tf_{col}_lookup")
+            linker.table_management.register_term_frequency_lookup(tf_sdf, col)
+    pairs = db_api.register(blocked, table_name=f"{blocked}_in")
+    linker.table_management.register_blocked_pairs_for_predict(pairs)
+    pred = linker.inference.predict(warning_mode="never")
+    return pred.physical_name
+
+
+def _results(
+    top: pa.Table,
+    params: ModelParams,
+    tf: TermFrequencies,
+    requests: Sequence[PersonRecord],
+    req_prepared: list[PreparedRecord],
+    reg_prepared: list[PreparedRecord],
+    threshold: float,
+) -> list[MatchResult]:
+    results = [MatchResult(r.id, []) for r in requests]
+    cols = top.to_pydict()
+    gamma_cols = {f: cols[f"gamma_{comparison_output_name(f)}"] for f in FIELDS}
+    for i in range(top.num_rows):
+        qi = int(cols["qid"][i])
+        q = req_prepared[qi]
+        rec = reg_prepared[int(cols["slot"][i])]
+        qv = q.variants[int(cols["vidx_l"][i])]
+        rv = rec.variants[int(cols["vidx_r"][i])]
+        levels = {f: level_of_gamma(f, gamma_cols[f][i]) for f in FIELDS}
+        weights = _field_weights(params, tf, levels, q, qv, rec, rv)
+        score = params.calibrate(float(cols["p"][i]))
+        if score < threshold:
+            continue
+        w = float(cols["w"][i])
+        a, b = params.log2_prior(len(reg_prepared))
+        pair = 1.0 / (1.0 + 2.0 ** min(b - (w + a), 1000.0))
+        text, ev = explain_levels(levels, weights, q, qv, rec, rv)
+        res = results[qi]
+        res.candidates.append(
+            Candidate(rec.id, len(res.candidates) + 1, score, pair, round(w, 6), text, ev)
+        )
+    return results
+
+
+def _field_weights(
+    params: ModelParams,
+    tf: TermFrequencies,
+    levels: dict[str, str],
+    q: PreparedRecord,
+    qv: Any,
+    r: PreparedRecord,
+    rv: Any,
+) -> dict[str, float]:
+    pairs = {
+        "given_name": (qv.given, rv.given),
+        "family_name": (qv.family, rv.family),
+        "father_name": (q.father, r.father),
+        "mother_name": (q.mother, r.mother),
+        "birth_place": (q.place, r.place),
+    }
+    out = {}
+    for f in FIELDS:
+        if f in pairs:
+            a, b = pairs[f]
+            out[f] = params.level_weight(
+                f,
+                levels[f],
+                tf.tf(f, a.tfkey if a else None),
+                tf.tf(f, b.tfkey if b else None),
+            )
+        else:
+            out[f] = params.level_weight(f, levels[f])
+    return out

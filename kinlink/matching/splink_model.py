@@ -1,0 +1,212 @@
+"""The engine's comparison levels written for Splink, on DuckDB or Spark.
+
+Splink runs the batch linkage (comparisons and scores in SQL, on DuckDB by default or
+on Spark) and estimates ``u`` probabilities by random sampling and ``m`` by
+expectation-maximisation when there are no labels.  The levels below are the SQL twin
+of :mod:`kinlink.matching.features`: the same rules on the same precomputed columns,
+so the batch linkage and the interactive index give the same ranking for the same pair
+(Jaro-Winkler is DuckDB's ``jaro_winkler_similarity`` or Splink's Spark UDF against
+rapidfuzz in Python, which agree except on rare borderline strings).
+
+Columns of the tables given to Splink (one row per name reading)::
+
+    unique_id, source_dataset, grp, vidx, penalty,
+    <p>_norm, <p>_script, <p>_roman, <p>_skel, <p>_nick (list of text), <p>_tf
+        for p in gn (given), fn (family), fa (father), mo (mother), pl (birth place)
+    birth_lo, birth_hi, birth_day, gender
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator
+
+from .features import (
+    BIRTH_LEVELS,
+    JW_CLOSE,
+    JW_VARIANT,
+    LEVELS,
+    MISSING,
+    NAME_LEVELS,
+    PLACE_LEVELS,
+    TF_LEVELS,
+)
+from .model import ModelParams
+
+__all__ = [
+    "COLUMN_PREFIX",
+    "FEATURE_COLUMNS",
+    "TF_SUFFIX",
+    "build_settings",
+    "comparison_output_name",
+    "level_of_gamma",
+    "tf_column",
+]
+
+COLUMN_PREFIX: dict[str, str] = {
+    "given_name": "gn",
+    "family_name": "fn",
+    "father_name": "fa",
+    "mother_name": "mo",
+    "birth_place": "pl",
+}
+FEATURE_COLUMNS: tuple[str, ...] = (
+    *(
+        f"{p}_{s}"
+        for p in COLUMN_PREFIX.values()
+        for s in ("norm", "script", "roman", "skel", "nick", "tf")
+    ),
+    "birth_lo",
+    "birth_hi",
+    "birth_day",
+    "gender",
+)
+
+
+def comparison_output_name(fld: str) -> str:
+    return {"birth": "birth", "gender": "gender"}.get(fld, COLUMN_PREFIX.get(fld, fld))
+
+
+def _mu(params: ModelParams | None, fld: str, level: str) -> dict[str, Any]:
+    if params is None:
+        return {}
+    return {"m_probability": params.m[fld][level], "u_probability": params.u[fld][level]}
+
+
+TF_SUFFIX = {"exact": "tfe", "other_script": "tfo", "variant": "tfv"}
+
+
+def tf_column(prefix: str, level: str) -> str:
+    """Input column (a copy of ``<prefix>_tf``) whose lookup table serves one level."""
+    return f"{prefix}_{TF_SUFFIX[level]}"
+
+
+def _tf(params: ModelParams | None, fld: str, level: str, prefix: str) -> dict[str, Any]:
+    if level not in TF_LEVELS:
+        return {}
+    return {
+        "tf_adjustment_column": tf_column(prefix, level),
+        "tf_adjustment_weight": 1.0,
+        "tf_minimum_u_value": params.tf_min if params is not None else 1e-6,
+        "disable_tf_exact_match_detection": True,
+    }
+
+
+def _name_comparison(fld: str, params: ModelParams | None, *, tf: bool) -> cl.CustomComparison:
+    p = COLUMN_PREFIX[fld]
+    place = fld == "birth_place"
+    sql: dict[str, cll.ComparisonLevelCreator] = {
+        "exact": cll.CustomLevel(f"{p}_norm_l = {p}_norm_r", "same"),
+        "other_script": cll.CustomLevel(
+            f"{p}_script_l <> {p}_script_r AND ({p}_roman_l = {p}_roman_r OR {p}_skel_l = {p}_skel_r)",
+            "same in another script",
+        ),
+        "variant": cll.Or(
+            cll.CustomLevel(f"{p}_skel_l = {p}_skel_r"),
+            cll.JaroWinklerLevel(f"{p}_roman", JW_VARIANT),
+        ),
+        "nickname": cll.ArrayIntersectLevel(f"{p}_nick", 1),
+        "close": cll.JaroWinklerLevel(f"{p}_roman", JW_CLOSE),
+        "different": cll.ElseLevel(),
+    }
+    levels: list[cll.ComparisonLevelCreator] = [
+        cll.CustomLevel(f"{p}_norm_l IS NULL OR {p}_norm_r IS NULL", "missing").configure(
+            is_null_level=True
+        )
+    ]
+    for level in PLACE_LEVELS if place else NAME_LEVELS:
+        creator = sql[level]
+        conf = {**_mu(params, fld, level), "label_for_charts": level}
+        if tf:
+            conf.update(_tf(params, fld, level, p))
+        levels.append(creator.configure(**conf))
+    return cl.CustomComparison(
+        comparison_levels=levels,
+        output_column_name=p,
+        comparison_description=fld,
+    )
+
+
+_GAP = "GREATEST(birth_lo_l - birth_hi_r, birth_lo_r - birth_hi_l, 0)"
+
+
+def _birth_comparison(params: ModelParams | None) -> cl.CustomComparison:
+    sql = {
+        "same_day": "birth_day_l = birth_day_r",
+        "same_year_other_day": (
+            f"birth_day_l IS NOT NULL AND birth_day_r IS NOT NULL AND {_GAP} = 0"
+        ),
+        "same_year": f"{_GAP} = 0",
+        "1_year": f"{_GAP} <= 1",
+        "2_3_years": f"{_GAP} <= 3",
+        "4_6_years": f"{_GAP} <= 6",
+    }
+    levels: list[cll.ComparisonLevelCreator] = [
+        cll.CustomLevel("birth_lo_l IS NULL OR birth_lo_r IS NULL", "missing").configure(
+            is_null_level=True
+        )
+    ]
+    for level in BIRTH_LEVELS:
+        creator = cll.ElseLevel() if level == "different" else cll.CustomLevel(sql[level])
+        levels.append(creator.configure(**_mu(params, "birth", level), label_for_charts=level))
+    return cl.CustomComparison(
+        comparison_levels=levels, output_column_name="birth", comparison_description="birth"
+    )
+
+
+def _gender_comparison(params: ModelParams | None) -> cl.CustomComparison:
+    levels = [
+        cll.CustomLevel("gender_l IS NULL OR gender_r IS NULL", "missing").configure(
+            is_null_level=True
+        ),
+        cll.CustomLevel("gender_l = gender_r").configure(
+            **_mu(params, "gender", "same"), label_for_charts="same"
+        ),
+        cll.ElseLevel().configure(
+            **_mu(params, "gender", "different"), label_for_charts="different"
+        ),
+    ]
+    return cl.CustomComparison(
+        comparison_levels=levels, output_column_name="gender", comparison_description="gender"
+    )
+
+
+def build_settings(
+    params: ModelParams | None,
+    *,
+    link_type: str = "link_only",
+    tf: bool = True,
+    probability_two_random_records_match: float = 1e-6,
+    blocking_rules: list[Any] | None = None,
+    retain_matching_columns: bool = False,
+) -> SettingsCreator:
+    """Splink settings with the engine's levels (and the params' m/u when given)."""
+    comparisons = [
+        _name_comparison("given_name", params, tf=tf),
+        _name_comparison("family_name", params, tf=tf),
+        _name_comparison("father_name", params, tf=tf),
+        _name_comparison("mother_name", params, tf=tf),
+        _birth_comparison(params),
+        _gender_comparison(params),
+        _name_comparison("birth_place", params, tf=tf),
+    ]
+    return SettingsCreator(
+        link_type=link_type,
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=blocking_rules or [],
+        probability_two_random_records_match=probability_two_random_records_match,
+        retain_matching_columns=retain_matching_columns,
+        retain_intermediate_calculation_columns=False,
+        additional_columns_to_retain=["grp", "vidx", "penalty"],
+    )
+
+
+def level_of_gamma(fld: str, gamma: int | None) -> str:
+    """Level name for a Splink comparison vector value (-1 = missing)."""
+    if gamma is None or gamma < 0:
+        return MISSING
+    levels = LEVELS[fld]
+    return levels[len(levels) - 1 - int(gamma)]
