@@ -24,15 +24,22 @@ SUBCOMMANDS = [
 ]
 
 
+def _env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The operator's environment: no test-only database switches."""
+    dropped = ("DATABASE_URL", "KINLINK_TEST_DB", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environment = {k: v for k, v in os.environ.items() if k not in dropped}
+    environment.update(KINLINK_DATA=str(data_dir), **extra)
+    return environment
+
+
 def _run(args, data_dir: Path, **env) -> subprocess.CompletedProcess:
-    environment = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "KINLINK_TEST_DB", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    }
-    environment.update(KINLINK_DATA=str(data_dir), **env)
     return subprocess.run(
-        KINLINK + args, capture_output=True, text=True, env=environment, timeout=120, check=False
+        KINLINK + args,
+        capture_output=True,
+        text=True,
+        env=_env(data_dir, **env),
+        timeout=120,
+        check=False,
     )
 
 
@@ -125,10 +132,11 @@ def _free_port() -> int:
 
 def test_demo_serves_the_login_page_with_security_headers(tmp_path):
     port = _free_port()
-    environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    environment["KINLINK_DATA"] = str(tmp_path)
     server = subprocess.Popen(
-        [*KINLINK, "demo", "--port", str(port)], env=environment, stdout=subprocess.PIPE, text=True
+        [*KINLINK, "demo", "--port", str(port)],
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60
@@ -140,6 +148,7 @@ def test_demo_serves_the_login_page_with_security_headers(tmp_path):
                     body, headers = response.read().decode(), response.headers
                 break
             except OSError:
+                assert server.poll() is None, "the demo server exited"
                 assert time.monotonic() < deadline, "the demo did not start within 60 s"
                 time.sleep(0.3)
         assert 'name="password"' in body
