@@ -17,7 +17,7 @@ from .transliterate import code, expand_code, skeleton_code
 
 __all__ = ["name_keys", "skeleton", "token_keys", "token_skeleton"]
 
-_LOOSE = str.maketrans({"q": "k", "g": "k", "X": "k"})
+_LOOSE = str.maketrans({"q": "k", "g": "k", "X": "k", "d": "z"})
 _ARABIC_D = str.maketrans({"ض": "د", "ظ": "د", "ذ": "د"})
 
 
@@ -32,7 +32,8 @@ def token_keys(token: str) -> frozenset[str]:
     """Blocking keys of one normalised token: its skeleton and a few looser readings.
 
     * the skeleton;
-    * a loose skeleton with q, g, k, kh merged (Ghasem, Qasem, Kassem, قاسم);
+    * a loose skeleton with q, g, k, kh merged (Ghasem, Qasem, Kassem, قاسم) and d, z
+      merged (Reza, Rida: ض is z in Persian and d in Arabic spellings);
     * for script tokens with ض ظ ذ, the Arabic reading with d (رضا: Reza and Rida).
 
     A token with no consonant (``Aa``) or in an unknown script keys on itself.

@@ -108,14 +108,17 @@ def nickname_variants(token: str) -> set[str]:
     return set(out)
 
 
+@lru_cache(maxsize=1 << 18)
+def _slots(token: str) -> frozenset[int]:
+    return frozenset(_INDEX.get(_key(token), ()))
+
+
 def is_nickname_pair(a: str, b: str) -> bool:
     """Whether two normalised tokens are a nickname and a formal name of one entry."""
-    ka, kb = _key(a), _key(b)
-    sa, sb = _INDEX.get(ka, ()), _INDEX.get(kb, ())
-    if not sa or not sb:
+    sa = _slots(a)
+    if not sa:
         return False
-    for slot in sa:
-        entry, formal = divmod(slot, 2)
-        if (entry * 2 + (1 - formal)) in sb:
-            return True
-    return False
+    sb = _slots(b)
+    if not sb:
+        return False
+    return any((slot ^ 1) in sb for slot in sa)

@@ -119,11 +119,20 @@ def _profile(token: str) -> tuple[str, tuple[tuple[str, int], ...], str | None]:
 
 
 def _variant_similarity(va: tuple[tuple[str, int], ...], vb: tuple[tuple[str, int], ...]) -> float:
-    best = 0.0
+    """Best similarity over the readings of two codes, each dropped soft letter penalised."""
+    ca, da = va[0]
+    cb, db = vb[0]
+    best = _lev(ca, cb) - SOFT_PENALTY * (da + db)
+    if len(va) == 1 and len(vb) == 1:
+        return best
     for ca, da in va:
+        la = len(ca)
         for cb, db in vb:
             penalty = SOFT_PENALTY * (da + db)
-            if 1.0 - penalty <= best:
+            lb = len(cb)
+            # Levenshtein similarity is at most min/max of the lengths: skip hopeless readings.
+            bound = (la if la < lb else lb) / (la if la > lb else lb) if la and lb else 1.0
+            if bound - penalty <= best:
                 continue
             s = _lev(ca, cb) - penalty
             if s > best:
@@ -162,7 +171,12 @@ def token_similarity(a: str, b: str) -> float:
 _EXACT, _SPELLING, _PARTIAL, _NICK = 0, 1, 2, 3
 
 
-def _pair(a: tuple[str, tuple[str, ...]], b: tuple[str, tuple[str, ...]]) -> tuple[float, int]:
+Part = tuple[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=1 << 18)
+def _pair(a: Part, b: Part) -> tuple[float, int]:
+    """Score of two name parts and how they matched (exact, spelling, partial, nickname)."""
     ta, pa = a
     tb, pb = b
     if ta == tb:
@@ -170,7 +184,7 @@ def _pair(a: tuple[str, tuple[str, ...]], b: tuple[str, tuple[str, ...]]) -> tup
     s = token_similarity(ta, tb)
     how = _SPELLING
     if s < SAME_THRESHOLD:
-        if is_nickname_pair(ta, tb) and s < NICKNAME_SCORE:
+        if s < NICKNAME_SCORE and is_nickname_pair(ta, tb):
             s, how = NICKNAME_SCORE, _NICK
         if len(pa) > 1 or len(pb) > 1:
             best = 0.0
@@ -186,23 +200,33 @@ def _pair(a: tuple[str, tuple[str, ...]], b: tuple[str, tuple[str, ...]]) -> tup
     return s, how
 
 
-def _match(a: str, b: str) -> tuple[float, set[int]]:
-    pa = [p for p in name_parts(a)]
-    pb = [p for p in name_parts(b)]
+def _pair_sym(a: Part, b: Part) -> tuple[float, int]:
+    return _pair(a, b) if a <= b else _pair(b, a)
+
+
+_NO_HOWS: frozenset[int] = frozenset()
+
+
+@lru_cache(maxsize=1 << 16)
+def _match(a: str, b: str) -> tuple[float, frozenset[int]]:
+    """Best order-free pairing of the parts of two names: (score, how parts matched)."""
+    pa = name_parts(a)
+    pb = name_parts(b)
     if not pa or not pb:
-        return 0.0, set()
-    cells: list[tuple[float, int, int, int]] = []
-    for i, x in enumerate(pa):
-        for j, y in enumerate(pb):
-            s, how = _pair(x, y)
-            cells.append((s, i, j, how))
-    cells.sort(key=lambda c: -c[0])
+        return 0.0, _NO_HOWS
+    if len(pa) == 1 and len(pb) == 1:
+        s, how = _pair_sym(pa[0], pb[0])
+        return min(1.0, max(0.0, s)), frozenset((how,))
+    cells = sorted(
+        ((*_pair_sym(x, y), i, j) for i, x in enumerate(pa) for j, y in enumerate(pb)),
+        reverse=True,
+    )
     used_a: set[int] = set()
     used_b: set[int] = set()
     total = 0.0
     weight = 0.0
     hows: set[int] = set()
-    for s, i, j, how in cells:
+    for s, how, i, j in cells:
         if i in used_a or j in used_b:
             continue
         used_a.add(i)
@@ -211,23 +235,23 @@ def _match(a: str, b: str) -> tuple[float, set[int]]:
         weight += 1.0
         hows.add(how)
     for side, used in ((pa, used_a), (pb, used_b)):
-        for k, (tok, _) in enumerate(side):
-            if k not in used and tok not in HONORIFICS:
-                weight += UNMATCHED_WEIGHT
-    return (total / weight if weight else 0.0), hows
+        if len(used) < len(side):
+            for k, (tok, _) in enumerate(side):
+                if k not in used and tok not in HONORIFICS:
+                    weight += UNMATCHED_WEIGHT
+    score = total / weight if weight else 0.0
+    return min(1.0, max(0.0, score)), frozenset(hows)
 
 
-@lru_cache(maxsize=1 << 16)
 def name_similarity(a: str, b: str) -> float:
     """Similarity (0..1) of two names in any scripts; 1.0 when equal after normalisation.
 
     Parts are compared pairwise (best pairs first, order-free); a part present in one name
     only lowers the score, an honorific (Seyed, Haj) does not. Symmetric.
     """
-    if a > b:
-        a, b = b, a
-    score, _ = _match(a, b)
-    return max(0.0, min(1.0, score))
+    if a == b:
+        return 1.0 if name_parts(a) else 0.0
+    return _match(a, b)[0] if a < b else _match(b, a)[0]
 
 
 @dataclass(frozen=True)
@@ -258,10 +282,7 @@ def compare_names(a: str | None, b: str | None) -> NameComparison:
     tb = sorted(t for t, _ in pb)
     if ta == tb:
         return NameComparison(1.0, "exact")
-    if a > b:
-        a, b = b, a
-    score, hows = _match(a, b)
-    score = max(0.0, min(1.0, score))
+    score, hows = _match(a, b) if a < b else _match(b, a)
     if (_NICK in hows or _PARTIAL in hows) and score >= NICKNAME_SCORE * 0.9:
         return NameComparison(score, "nickname")
     if score >= SAME_THRESHOLD:
