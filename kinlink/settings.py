@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "kinlink.people",
     "kinlink.tracing",
     "kinlink.cases",
+    "kinlink.testimony",
     "kinlink.reports",
     "kinlink.web",
     "kinlink.api",

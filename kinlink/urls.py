@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("kinlink.accounts.urls")),
     path("tracing/", include("kinlink.tracing.urls")),
     path("cases/", include("kinlink.cases.urls")),
+    path("testimony/", include("kinlink.testimony.urls")),
     path("", include("kinlink.web.urls")),
     prefix_default_language=True,
 )

@@ -14,5 +14,6 @@ urlpatterns = [
     path("me/", views.me, name="api-me"),
     path("", include("kinlink.tracing.api_urls")),
     path("", include("kinlink.cases.api_urls")),
+    path("", include("kinlink.testimony.api_urls")),
     path("", include(router.urls)),
 ]
