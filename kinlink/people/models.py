@@ -27,8 +27,16 @@ class Person(AuditedModel):
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     birth_year_margin = models.PositiveSmallIntegerField(_("± years"), default=0)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    # A Solar Hijri year spans two Gregorian years: birth_year..birth_year_end.
+    birth_year_end = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    birth_calendar = models.CharField(
+        _("calendar entered"), max_length=12, default="gregorian", blank=True
+    )
+    birth_entered = models.CharField(_("birth date as entered"), max_length=40, blank=True)
     birth_place = models.CharField(_("birth place"), max_length=200, blank=True)
     nationality = models.CharField(_("nationality"), max_length=100, blank=True)
+    languages = models.CharField(_("languages"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=LifeStatus.choices, default=LifeStatus.UNKNOWN
     )
@@ -50,6 +58,14 @@ class Person(AuditedModel):
         on_delete=models.SET_NULL,
         related_name="persons",
     )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,6 +86,14 @@ class Person(AuditedModel):
         names = list(self.names.all())
         return names[0] if names else None
 
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
+
+    @property
+    def language_list(self) -> list[str]:
+        return [part.strip() for part in self.languages.split(",") if part.strip()]
+
 
 class NameKind(models.TextChoices):
     LEGAL = "legal", _("legal name")
@@ -87,6 +111,7 @@ class PersonName(AuditedModel):
     given_name = models.CharField(_("given name"), max_length=200, blank=True)
     family_name = models.CharField(_("family name"), max_length=200, blank=True)
     father_name = models.CharField(_("father's name"), max_length=200, blank=True)
+    mother_name = models.CharField(_("mother's name"), max_length=200, blank=True)
     script = models.CharField(_("script"), max_length=10, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
 
@@ -97,3 +122,196 @@ class PersonName(AuditedModel):
 
     def __str__(self) -> str:
         return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+
+class BirthCalendar(models.TextChoices):
+    GREGORIAN = "gregorian", _("Gregorian")
+    SOLAR_HIJRI = "solar_hijri", _("Solar Hijri")
+
+
+class RelationshipKind(models.TextChoices):
+    PARENT = "parent", _("parent")
+    CHILD = "child", _("child")
+    SIBLING = "sibling", _("sibling")
+    SPOUSE = "spouse", _("spouse")
+
+
+INVERSE_RELATIONSHIP = {
+    RelationshipKind.PARENT: RelationshipKind.CHILD,
+    RelationshipKind.CHILD: RelationshipKind.PARENT,
+    RelationshipKind.SIBLING: RelationshipKind.SIBLING,
+    RelationshipKind.SPOUSE: RelationshipKind.SPOUSE,
+}
+
+
+class Relationship(AuditedModel):
+    """`person` is the `kind` of `relative`: (A, parent, B) reads "A is B's parent".
+
+    One row per pair; the other direction is derived with INVERSE_RELATIONSHIP."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
+    kind = models.CharField(_("relationship"), max_length=10, choices=RelationshipKind.choices)
+    relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relatives_of")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("relationship")
+        verbose_name_plural = _("relationships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "relative"], name="people_relationship_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(person=models.F("relative")),
+                name="people_relationship_not_self",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.kind} {self.relative}"
+
+
+class VersionAction(models.TextChoices):
+    CREATE = "create", _("created")
+    EDIT = "edit", _("edited")
+    MERGE = "merge", _("merged")
+
+
+class PersonVersion(models.Model):
+    """A snapshot of a person after each change, so history survives edits and merges.
+
+    Sealed fields are kept as their ciphertext (still encrypted at rest) so that an undo
+    can restore them; they are never shown from here."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    action = models.CharField(max_length=10, choices=VersionAction.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed = models.JSONField(default=list, blank=True)
+    snapshot = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["person", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "number"], name="people_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} v{self.number}"
+
+
+class PersonMerge(AuditedModel):
+    """`merged` was found to be the same person as `survivor` and folded into it.
+
+    `moved` lists what moved (name and relationship ids) and which empty fields of the
+    survivor were filled, with their old values, so the merge can be undone without loss."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_in")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_out")
+    reason = models.CharField(_("reason"), max_length=300)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moved = models.JSONField(default=dict)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.survivor_id}"
+
+
+class ConsentScope(models.TextChoices):
+    """What a person found allows the recipient to learn, from most to least."""
+
+    WHEREABOUTS = "whereabouts", _("share whereabouts and contact")
+    MESSAGES = "messages", _("messages only")
+    ALIVE_AND_WELL = "alive_and_well", _("tell them “alive and well” only")
+    NOTHING = "nothing", _("nothing at all")
+
+
+class ConsentPurpose(models.TextChoices):
+    FAMILY_TRACING = "family_tracing", _("family tracing")
+
+
+class LegalBasis(models.TextChoices):
+    """Issue 10 records other bases; only CONSENT ever permits a disclosure."""
+
+    CONSENT = "consent", _("consent")
+    VITAL_INTEREST = "vital_interest", _("vital interest")
+    PUBLIC_INTEREST = "public_interest", _("important public interest")
+
+
+class ConsentMethod(models.TextChoices):
+    IN_PERSON = "in_person", _("in person")
+    PHONE = "phone", _("by telephone")
+    WRITING = "writing", _("in writing")
+    PARTNER = "partner", _("through a partner organisation")
+
+
+class Consent(AuditedModel):
+    """A person's recorded decision about what a recipient may learn, in one context.
+
+    `context` names what it belongs to without a foreign key (people knows no tracing):
+    an enquiry is "enquiry:<id>". The newest record for a (person, context) is the one in
+    force; a withdrawn record means nothing may be shared. Records are never deleted."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents")
+    recipient = models.ForeignKey(
+        Person,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consents_received",
+    )
+    context = models.CharField(max_length=50, db_index=True)
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=20,
+        choices=ConsentPurpose.choices,
+        default=ConsentPurpose.FAMILY_TRACING,
+    )
+    basis = models.CharField(
+        _("legal basis"), max_length=20, choices=LegalBasis.choices, default=LegalBasis.CONSENT
+    )
+    scope = models.CharField(_("decision"), max_length=20, choices=ConsentScope.choices)
+    obtained_on = models.DateField(_("date given"))
+    method = models.CharField(
+        _("how it was obtained"), max_length=20, choices=ConsentMethod.choices
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["person", "context", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.context} {self.scope}"
+
+    @property
+    def in_force(self) -> bool:
+        return self.withdrawn_at is None

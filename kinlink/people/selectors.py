@@ -6,13 +6,16 @@ from django.db.models import QuerySet
 
 from kinlink.accounts.roles import Role
 
-from .models import Person
+from .models import INVERSE_RELATIONSHIP, Consent, Person, PersonVersion, Relationship
 
 
-def persons_visible_to(user) -> QuerySet[Person]:
+def persons_visible_to(user, *, include_merged: bool = False) -> QuerySet[Person]:
     """Caseworkers see their own caseload, supervisors their team's, data-protection officers
-    all (each read is audited); administrators and analysts see no individual records."""
+    all (each read is audited); administrators and analysts see no individual records.
+    Records merged into another are left out unless asked for (their history stays)."""
     persons = Person.objects.all()
+    if not include_merged:
+        persons = persons.filter(merged_into__isnull=True)
     if not user.is_authenticated or not user.is_active:
         return persons.none()
     if user.role == Role.CASEWORKER:
@@ -25,4 +28,29 @@ def persons_visible_to(user) -> QuerySet[Person]:
 
 
 def can_view_person(user, person: Person) -> bool:
-    return persons_visible_to(user).filter(pk=person.pk).exists()
+    return persons_visible_to(user, include_merged=True).filter(pk=person.pk).exists()
+
+
+def consent_in_force(person: Person, context: str) -> Consent | None:
+    """The newest consent recorded for this person and context, if not withdrawn."""
+    latest = Consent.objects.filter(person=person, context=context).order_by("-id").first()
+    return latest if latest is not None and latest.in_force else None
+
+
+def consent_history(person: Person, context: str) -> QuerySet[Consent]:
+    return Consent.objects.filter(person=person, context=context).order_by("-id")
+
+
+def relationships_of(person: Person) -> list[tuple[str, Person, Relationship]]:
+    """(kind as seen from `person`, the other person, the row), both directions."""
+    rows = []
+    for rel in Relationship.objects.filter(person=person).select_related("relative"):
+        # (A, parent, B): seen from A, B is A's child.
+        rows.append((INVERSE_RELATIONSHIP[rel.kind], rel.relative, rel))
+    for rel in Relationship.objects.filter(relative=person).select_related("person"):
+        rows.append((rel.kind, rel.person, rel))
+    return rows
+
+
+def versions_of(person: Person) -> QuerySet[PersonVersion]:
+    return person.versions.select_related("by").order_by("-number")
