@@ -31,8 +31,22 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_unsafe_start() -> int:
+    """Stop at start-up on errors such as a missing or wrong field key, never serve garbage."""
+    from django.core.management.base import SystemCheckError
+
+    try:
+        _call("check", fail_level="ERROR")
+    except SystemCheckError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup_django()
+    if _refuse_unsafe_start():
+        return 1
     from waitress import serve
 
     from kinlink.wsgi import application
@@ -147,6 +161,28 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys_new(args: argparse.Namespace) -> int:
+    from cryptography.fernet import Fernet
+
+    print(Fernet.generate_key().decode())
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    _setup_django()
+    from tqdm import tqdm
+
+    from kinlink.audit.keys import rotate_field_keys
+
+    with tqdm(unit="value", desc="re-encrypting", file=sys.stderr) as bar:
+        report = rotate_field_keys(progress=lambda done: bar.update(done - bar.n))
+    print(f"re-encrypted {report.values} values with the newest key")
+    for label, count in sorted(report.by_model.items()):
+        print(f"  {label}: {count}")
+    print("older keys can now be removed from KINLINK_FIELD_KEYS")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kinlink",
@@ -201,6 +237,15 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", help="check the hash chain; exit 1 naming the first broken entry"
     )
     verify.set_defaults(func=cmd_audit_verify)
+
+    keys = sub.add_parser("keys", help="field encryption keys")
+    keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    keys_sub.add_parser(
+        "new", help="print a new key to put first in KINLINK_FIELD_KEYS"
+    ).set_defaults(func=cmd_keys_new)
+    keys_sub.add_parser(
+        "rotate", help="re-encrypt every sensitive value with the first key, without downtime"
+    ).set_defaults(func=cmd_keys_rotate)
     return parser
 
 

@@ -21,6 +21,8 @@ SUBCOMMANDS = [
     ["check"],
     ["audit"],
     ["audit", "verify"],
+    ["keys"],
+    ["keys", "rotate"],
 ]
 
 
@@ -158,3 +160,25 @@ def test_demo_serves_the_login_page_with_security_headers(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_serve_refuses_to_start_with_a_wrong_field_key(tmp_path):
+    assert _run(["demo", "--no-serve"], tmp_path).returncode == 0
+    result = _run(
+        ["serve", "--port", str(_free_port())],
+        tmp_path,
+        KINLINK_FIELD_KEYS=Fernet.generate_key().decode(),
+    )
+    assert result.returncode == 1
+    assert "kinlink.E002" in result.stderr
+
+
+def test_keys_rotate_reencrypts_the_demo_and_the_new_key_alone_then_reads_it(tmp_path):
+    assert _run(["demo", "--no-serve"], tmp_path).returncode == 0
+    old = (tmp_path / "field_keys").read_text().strip()
+    new = _run(["keys", "new"], tmp_path).stdout.strip()
+    rotated = _run(["keys", "rotate"], tmp_path, KINLINK_FIELD_KEYS=f"{new},{old}")
+    assert rotated.returncode == 0, rotated.stderr
+    assert "re-encrypted 480 values" in rotated.stdout
+    assert _run(["check"], tmp_path, KINLINK_FIELD_KEYS=new).returncode == 0
+    assert _run(["check"], tmp_path, KINLINK_FIELD_KEYS=old).returncode == 1

@@ -54,4 +54,15 @@ def field_keys_are_valid(app_configs, **kwargs):
         fernet()
     except FieldKeyError as exc:
         return [Error(str(exc), id="kinlink.E001")]
+    from .keys import canary_opens
+
+    if canary_opens() is False:
+        return [
+            Error(
+                "The configured field keys cannot read this database's encrypted fields.",
+                hint="Set KINLINK_FIELD_KEYS (or the field_keys file) to the key this database "
+                "was written with; see docs/OPERATIONS.md, 'Keys'.",
+                id="kinlink.E002",
+            )
+        ]
     return []

@@ -96,3 +96,12 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq}"
+
+
+class KeyCanary(models.Model):
+    """A known text encrypted with the field key, to tell a wrong key at start-up."""
+
+    token = models.TextField()
+
+    def __str__(self) -> str:
+        return "field-key canary"
