@@ -11,10 +11,10 @@ same given name; ``Hossein Zadeh``, ``Hosseinzade`` and ``حسین‌زاده`` 
 * ``Abu``-names: abu, abou, abo + article, abol, abul join the next part, spelled ``abol``
   before an article (``Abu al-Fazl`` → ``abolfazl``) and ``abu`` otherwise; ``ابو``.
 * Suffixes join the part before: -zadeh (zade, zada, zadah), -pour (pur, poor), -nia,
-  -nejad (nezhad, nejhad, nijad), -far, -fard, -vand, -lou (loo), -ollah (ullah, allah,
-  olah), -khah, -panah, -doust (dust, doost), -manesh; زاده پور نیا نژاد فر فرد وند لو الله
-  خواه پناه دوست منش. Glued spellings take the same canonical suffix (Hosseinzade →
-  hosseinzadeh, Nasrallah → nasrollah).
+  -nejad (nezhad, nejhad, nijad, nizad), -far, -fard, -vand, -lou (loo), -ollah (ullah,
+  allah, olah), -khah, -panah, -doust (dust, doost), -manesh, -khani; زاده پور نیا نژاد فر
+  فرد وند لو الله خواه پناه دوست منش خانی. Glued spellings take the same canonical suffix
+  (Hosseinzade → hosseinzadeh, Nasrallah → nasrollah).
 * Compound given names: a first part (Mohammad, Ali, Amir, Gholam, Hossein, Mir) followed
   by a common second part (Reza, Ali, Hossein, Hassan, Javad, Mehdi, Akbar, ...) in any
   spelling or script join: ``Mohammad Reza`` → ``mohammadreza``, ``Gholam Hossein`` →
@@ -33,7 +33,7 @@ from functools import lru_cache
 from .normalize import normalize
 from .transliterate import code_variants
 
-__all__ = ["HONORIFICS", "PREFIXES", "name_parts", "name_tokens"]
+__all__ = ["HONORIFICS", "PREFIXES", "name_parts", "name_tokens", "suffix_stem"]
 
 _PIECES = re.compile(r"[a-z]+|[\u0600-\u06ff]+|[^\sa-z0-9\u0600-\u06ff]+")
 _STRIP_DIGITS = re.compile(r"[\d\u0660-\u0669\u06f0-\u06f9]+")
@@ -61,9 +61,15 @@ _SUFFIX_CANON = {
     "nejhad": "nejad",
     "nijad": "nejad",
     "nazhad": "nejad",
+    "nizad": "nejad",
+    "nizhad": "nejad",
+    "nezad": "nejad",
+    "khani": "khani",
+    "khany": "khani",
     "far": "far",
     "fard": "fard",
     "vand": "vand",
+    "wand": "vand",
     "lou": "lou",
     "loo": "lou",
     "ollah": "ollah",
@@ -78,10 +84,11 @@ _SUFFIX_CANON = {
     "manesh": "manesh",
 }
 _ARABIC_SUFFIXES = {"زاده", "پور", "نیا", "نژاد", "فر", "فرد", "وند", "لو", "الله", "خواه", "پناه"}
-_ARABIC_SUFFIXES |= {"دوست", "منش"}
+_ARABIC_SUFFIXES |= {"دوست", "منش", "خانی"}
 # Glued Latin endings that are respelled canonically (stem of at least 3 letters kept).
 _GLUED_SUFFIX = re.compile(
-    r"^(.{3,}?)(zade|zada|zadah|pur|poor|niya|nezhad|nejhad|nijad|nazhad|ullah|allah|olah|loo)$"
+    r"^(.{3,}?)(zade|zada|zadah|pur|poor|niya|nezhad|nejhad|nijad|nazhad|nizad|nizhad|nezad"
+    r"|ullah|allah|olah|loo|khany)$"
 )
 
 HONORIFICS: frozenset[str] = frozenset(
@@ -224,7 +231,7 @@ def name_parts(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
             tok = _canon_latin(tok)
         # Suffixes join the previous part.
         suffix = _SUFFIX_CANON.get(tok) if latin else (tok if tok in _ARABIC_SUFFIXES else None)
-        if suffix is not None and out and out[-1][0] not in HONORIFICS:
+        if suffix is not None and out:  # also Haji Pour, Seyed Zadeh: family names
             prev, _parts = out.pop()
             out.append((prev + suffix, (prev + suffix,)))
             i += 1
@@ -273,3 +280,21 @@ def name_tokens(text: str) -> list[str]:
     ``["محمدرضا"]``. Honorifics (Seyed, Haj, سید) are kept as their own parts.
     """
     return [tok for tok, _ in name_parts(text)]
+
+
+_CANON_SUFFIXES = tuple(sorted(set(_SUFFIX_CANON.values()) - {"ollah"}, key=len, reverse=True))
+_SCRIPT_SUFFIXES = tuple(sorted(_ARABIC_SUFFIXES - {"الله"}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1 << 16)
+def suffix_stem(tok: str) -> str | None:
+    """The stem of a family name built with a suffix (hosseinzadeh → hossein), or None.
+
+    Only the suffixes of :func:`name_tokens` count (-zadeh, -pour, -nia, -nejad, ...),
+    and the stem must keep at least three letters.
+    """
+    suffixes = _CANON_SUFFIXES if tok.isascii() else _SCRIPT_SUFFIXES
+    for suffix in suffixes:
+        if tok.endswith(suffix) and len(tok) - len(suffix) >= 3:
+            return tok[: -len(suffix)]
+    return None

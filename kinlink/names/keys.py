@@ -12,13 +12,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .compounds import HONORIFICS, PREFIXES, name_parts
-from .transliterate import code, expand_code, skeleton_code
+from .compounds import HONORIFICS, PREFIXES, name_parts, suffix_stem
+from .transliterate import code, code_variants, expand_code, skeleton_code
 
 __all__ = ["name_keys", "skeleton", "token_keys", "token_skeleton"]
 
-_LOOSE = str.maketrans({"q": "k", "g": "k", "X": "k", "d": "z"})
+_LOOSE = str.maketrans({"q": "k", "g": "k", "j": "k", "X": "h", "S": "s", "C": "s", "d": "z"})
 _ARABIC_D = str.maketrans({"ض": "د", "ظ": "د", "ذ": "د"})
+
+
+def _loose(c: str) -> str:
+    return expand_code(c.translate(_LOOSE))
 
 
 @lru_cache(maxsize=1 << 18)
@@ -32,16 +36,24 @@ def token_keys(token: str) -> frozenset[str]:
     """Blocking keys of one normalised token: its skeleton and a few looser readings.
 
     * the skeleton;
-    * a loose skeleton with q, g, k, kh merged (Ghasem, Qasem, Kassem, قاسم) and d, z
-      merged (Reza, Rida: ض is z in Persian and d in Arabic spellings);
+    * a loose skeleton that merges what spellings confuse most: q, gh, g, k, j (Ghasem,
+      Qasem, Kassem; Jamal, Gamal), kh with h and sh with s (romanisation tables typed
+      without their accents: Ḫalil → Halil, Šahram → Sahram), ch with s (French ch for
+      ش: Rachid), d with z (Reza, Rida: ض is z in Persian and d in Arabic spellings);
     * for script tokens with ض ظ ذ, the Arabic reading with d (رضا: Reza and Rida).
 
     A token with no consonant (``Aa``) or in an unknown script keys on itself.
     """
-    c = skeleton_code(code(token))
+    full = code(token)
+    c = skeleton_code(full)
     if not c:
-        return frozenset({token})
-    keys = {expand_code(c), expand_code(c.translate(_LOOSE))}
+        # no consonant (Ava, آوا): key on the vowel letters, or on the token itself
+        vowels = code_variants(token)[0][0].replace("'", "")
+        return frozenset({vowels or token})
+    keys = {expand_code(c), _loose(c)}
+    if "Z" in full or "T" in full:  # dh/th as two letters: Mohammadhossein
+        split = skeleton_code(full, split=True)
+        keys |= {expand_code(split), _loose(split)}
     if not token.isascii():
         alt = token.translate(_ARABIC_D)
         if alt != token:
@@ -64,8 +76,11 @@ def name_keys(text: str) -> set[str]:
 
     The keys of each part (see :func:`token_keys`), plus the skeletons of the two halves of
     a compound given name (Mohammad Reza also keys on ``mhmd`` and ``rz``, so an enquiry for
-    "Reza" meets it). Honorifics (Seyed, Haj, سید) are skipped unless they are the whole
-    name. Empty only for a name without letters.
+    "Reza" meets it), and the skeleton of the stem of a suffixed family name
+    (Hosseinzadeh also keys on ``hsn``, so a mis-split or misspelt suffix still meets it),
+    and for a name of several parts the parts run together (Ali Akbari meets Aliakbari).
+    Honorifics (Seyed, Haj, سید) are skipped unless they are the whole name. Empty only
+    for a name without letters.
     """
     keys: set[str] = set()
     parts = name_parts(text)
@@ -73,6 +88,9 @@ def name_keys(text: str) -> set[str]:
         if tok in HONORIFICS:
             continue
         keys |= token_keys(tok)
+        stem = suffix_stem(tok)
+        if stem is not None:
+            keys.add(token_skeleton(stem))
         if len(pieces) > 1:
             for piece in pieces:
                 if piece not in PREFIXES:
@@ -80,4 +98,12 @@ def name_keys(text: str) -> set[str]:
     if not keys:
         for tok, _ in parts:
             keys |= token_keys(tok)
+    else:
+        named = [tok for tok, _ in parts if tok not in HONORIFICS]
+        if len(named) > 1:
+            # the parts run together, so that a name split or glued differently still
+            # meets: Ali Akbari / Aliakbari, Ghareh Dagh / Gharadagh
+            joined = "".join(skeleton_code(code(tok)) for tok in named)
+            keys.add(expand_code(joined))
+            keys.add(_loose(joined))
     return keys

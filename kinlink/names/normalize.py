@@ -3,7 +3,8 @@
 The rules, in order:
 
 * Latin letters that Unicode does not decompose are spelled out in ASCII
-  (ß→ss, ø→o, æ→ae, ı→i, ə→e, and the Turkish/Slavic š ş ș→sh, ž→zh, č→ch, ğ→gh).
+  (ß→ss, ø→o, æ→ae, ı→i, ə→e, the Turkish/Slavic š ş ș→sh, ž→zh, č→ch, ğ→gh, and the
+  romanisation-table letters ǧ→j, ḫ→kh, ṯ→th, ḏ→dh, ġ→gh).
 * Unicode compatibility decomposition (NFKD): accents split off the base letter (ë→e, ç→c),
   Arabic presentation forms and ligatures become plain letters, and the hamza forms
   أ إ آ ؤ ئ ۀ become their seat letter plus a combining hamza or madda.
@@ -69,6 +70,18 @@ _LATIN_SPECIAL = {
     "ğ": "gh",
     "Ğ": "gh",
     "ĸ": "q",
+    # letters of the DIN 31635 / ALA-LC / ISO 233 romanisations that stand for digraphs
+    "ǧ": "j",
+    "Ǧ": "j",
+    "ḫ": "kh",
+    "Ḫ": "kh",
+    "ẖ": "kh",
+    "ṯ": "th",
+    "Ṯ": "th",
+    "ḏ": "dh",
+    "Ḏ": "dh",
+    "ġ": "gh",
+    "Ġ": "gh",
     "ſ": "s",
 }
 

@@ -10,9 +10,9 @@ code                  Perso-Arabic                 Latin
 ====================  ===========================  ============================
 ``b p f l m n r d``   ب پ ف ل م ن ر د              b p f/ph l m n r d
 ``t``                 ت ط                          t
-``s``                 ث س ص                        s, th, c before e/i/y
-``z``                 ذ ز ض ظ                      z, dh
-``j``                 ج ژ                          j, dj, zh
+``s``                 ث س ص                        s, th (soft), c before e/i/y
+``z``                 ذ ز ض ظ                      z, dh (soft)
+``j``                 ج ژ                          j, zh, initial dj
 ``C`` (ch)            چ                            ch, tch
 ``S`` (sh)            ش                            sh, sch
 ``X`` (kh)            خ                            kh, x
@@ -31,7 +31,10 @@ script may or may not write: the *u* of Hussein is a short vowel (حسین has n
 the *u* of Musavi is long (موسوی). Comparisons try the code with and without them.
 The script side has one soft letter: a final ی after a consonant may be read *a*
 (مصطفی Mostafa, موسی Musa) or *i* (علی Ali), and و after خ is often silent (خواجه).
-Doubled letters are collapsed on both sides (Latin gemination is not written in script).
+Latin dh and th are soft too: ذ/ث in Arabic-style spellings (Kadhim, Othman) but d+h,
+t+h where two names are glued (Mohammadhossein, Fathollah).
+Doubled letters are collapsed on both sides (Latin gemination is not written in script),
+but not across a dropped vowel (Mehrdad keeps both d).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from itertools import product
 __all__ = [
     "code",
     "code_variants",
+    "collapse",
     "expand_code",
     "skeleton_code",
 ]
@@ -88,13 +92,20 @@ def _arabic_code(token: str) -> str:
     letters = [ch for ch in token if ch in _AR_CONSONANT or ch in "اعوهی"]
     n = len(letters)
     for i, ch in enumerate(letters):
+        last = i == n - 1
+        if i == 0 and ch in _AR_SILENT:
+            out.append("'")  # a vowel onset: Ali علی, Omid امید (not Vali ولی, Nadia نادیا)
+            continue
+        if last and ch in "هح":
+            out.append("e")  # final ه (Fatemeh) and ح (Saleh): Latin writes e, eh, ah, h
+            continue
         c = _AR_CONSONANT.get(ch)
         if c is not None:
             out.append(c)
-        elif ch == "ا" and i == n - 1 and i > 0:
-            out.append("a")  # a written final long a: زهرا (not زهره), رضا
-        elif ch in _AR_SILENT:
-            continue
+        elif ch == "ا":
+            out.append("a" if last else ".")  # a written final long a: زهرا (not زهره), رضا
+        elif ch == "ع":
+            out.append(".")
         elif ch == "و":
             if i == 0:
                 out.append("v")
@@ -105,22 +116,20 @@ def _arabic_code(token: str) -> str:
         elif ch == "ی":
             if i == 0:
                 out.append("y")
-            elif i == n - 1 and letters[i - 1] not in _AR_VOWEL_LETTERS:
+            elif last and letters[i - 1] not in _AR_VOWEL_LETTERS:
                 out.append("Y")  # final ی after a consonant: Ali, or Mostafa (alef maksura)
             else:
                 out.append("i")
-        elif ch == "ه" and i != n - 1:
+        elif ch == "ه":
             out.append("h")
-    if out and out[-1] == "h" and letters and letters[-1] == "ح":
-        out.pop()  # final ح is dropped like a final Latin h
-    return _collapse(out)
+    return collapse(out)
 
 
 # ---------------------------------------------------------------------------------------------
 # Latin -> code (after normalize(): lower-case ASCII)
 
 _LATIN_UNITS = re.compile(
-    r"sch|tch|kh|gh|sh|ch|zh|dj|dh|th|ph|ck|ou|oo|ow|uu|ee|ei|ey|ie|ii|ai|ay|ae(?!e)|aa|[a-z]"
+    r"sch|tch|kh|gh|sh|ch|zh|dh|th|ph|ck|ou|oo|ow|uu|ee|ei|ey|ie|ii|ai|ay|ae(?!e)|aa|[a-z]"
 )
 _LATIN_CONSONANT = {
     "b": "b",
@@ -147,9 +156,8 @@ _LATIN_CONSONANT = {
     "sh": "S",
     "ch": "C",
     "zh": "j",
-    "dj": "j",
-    "dh": "z",
-    "th": "s",
+    "dh": "Z",  # ذ (Kadhim) or d + h across a join (Mohammadhossein): soft, both readings
+    "th": "T",  # ث (Othman) or t + h (Fathollah): soft, both readings
     "ph": "f",
     "ck": "k",
 }
@@ -158,18 +166,27 @@ _LONG_U = {"ou", "oo", "uu", "ow"}
 _LONG_I = {"ee", "ei", "ey", "ie", "ii", "ai", "ay"}
 
 
+_VOWEL_UNITS = _SHORT | _LONG_U | _LONG_I | {"u", "i", "ae"}
+
+
+_DOUBLE_CONSONANT = re.compile(r"([b-df-gj-np-tv-z])\1+")  # not h: Mashhad is sh + h
+
+
 def _latin_code(token: str) -> str:
+    token = _DOUBLE_CONSONANT.sub(r"\1", token)  # Abbas, Massoud
+    if token.startswith("dj"):
+        token = token[1:]  # French Dj for ج: Djafar
     units = _LATIN_UNITS.findall(token)
     n = len(units)
     out: list[str] = []
+    if units and units[0] in _VOWEL_UNITS:
+        out.append("'")  # a vowel onset, written ا or ع in script
     for i, u in enumerate(units):
         first = i == 0
         last = i == n - 1
         c = _LATIN_CONSONANT.get(u)
         if c is not None:
-            if c == "h" and last:
-                continue
-            out.append(c)
+            out.append("e" if last and c == "h" and not first else c)  # Fatemeh, Saleh, Sobh
             continue
         if u == "c":
             nxt = units[i + 1] if not last else ""
@@ -182,8 +199,12 @@ def _latin_code(token: str) -> str:
             if last and not first:
                 if u == "o":
                     out.append("u")  # Khosro
-                elif u in ("a", "aa"):
-                    out.append("A")  # Reza (ا) or Fatima (ة); final e/eh/ah is ه
+                elif u == "e":
+                    out.append("e")  # Fereshte
+                else:
+                    out.append("A")  # Reza (ا), or Fatima (ة, read e)
+            else:
+                out.append(".")  # a dropped vowel still separates: Mehrdad is not Mehrad
         elif u in _LONG_U:
             out.append("U" if first else "u")
         elif u in _LONG_I:
@@ -194,22 +215,30 @@ def _latin_code(token: str) -> str:
             out.append("i" if last and not first else "I")
         elif u == "ae":
             out.append("I")
-    return _collapse(out)
+    return collapse(out)
 
 
-def _collapse(codes: list[str]) -> str:
-    """Join codes, merging runs of the same letter (soft and hard u/i count as one, hard wins)."""
+def collapse(codes: list[str]) -> str:
+    """Join codes, merging a letter with the same letter right before it.
+
+    Soft and hard u/i/a count as one (hard wins). A ``.`` marks a dropped vowel: letters
+    on both sides of it are not merged (Mehrdad مهرداد keeps two d, Mehrad مهراد one), and
+    runs of ``.`` are kept as one.
+    """
     out: list[str] = []
     for c in codes:
         if out:
             p = out[-1]
             if p == c:
                 continue
-            if p.lower() == c.lower() and p in "uiaUIA" and c in "uiaUIA":
+            if p in _MERGE and c in _MERGE and p.lower() == c.lower():
                 out[-1] = p.lower()
                 continue
         out.append(c)
     return "".join(out)
+
+
+_MERGE = frozenset("uiaUIA")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,56 +246,73 @@ def _collapse(codes: list[str]) -> str:
 
 @lru_cache(maxsize=1 << 18)
 def code(token: str) -> str:
-    """Return the phonetic code of one normalised token (Latin or Perso-Arabic)."""
+    """Return the phonetic code of one normalised token (Latin or Perso-Arabic).
+
+    The code may hold ``.`` where a vowel was dropped; readings and skeletons remove it.
+    """
     if not token:
         return ""
     if token.isascii():
-        return _latin_code(token)
+        return _latin_code(token).strip(".")
     if any("\u0600" <= ch <= "\u06ff" for ch in token):
-        return _arabic_code(token)
+        return _arabic_code(token).strip(".")
     return ""
 
 
 _MAX_SOFT = 3
-_HARDEN = str.maketrans({"U": "u", "I": "i", "A": "a", "Y": "i"})
-# Soft letters and their readings; the empty reading (dropping it) costs one penalty.
-_SOFT = {"U": ("u", ""), "I": ("i", ""), "A": ("a", ""), "Y": ("i", "a", "")}
+_HARDEN = str.maketrans({"U": "u", "I": "i", "A": "a", "Y": "i", "Z": "z", "T": "s"})
+_SPLIT = str.maketrans({"Z": "dh", "T": "th"})
+# Soft letters and their readings with their cost in penalties.
+_SOFT: dict[str, tuple[tuple[str, int], ...]] = {
+    "U": (("u", 0), ("", 1)),
+    "I": (("i", 0), ("", 1)),
+    "A": (("a", 0), ("e", 1), ("", 1)),  # Reza رضا; Fatima فاطمه; (dropped)
+    "Y": (("i", 0), ("a", 0), ("", 1)),  # Ali علی; Mostafa مصطفی; (dropped)
+    "Z": (("z", 0), ("dh", 0)),  # Kadhim کاظم; Mohammadhossein
+    "T": (("s", 0), ("th", 0)),  # Othman عثمان; Fathollah
+}
 
 
 @lru_cache(maxsize=1 << 18)
 def code_variants(token: str) -> tuple[tuple[str, int], ...]:
-    """Return the readings of a token's code as ``(code, soft letters dropped)``.
+    """Return the readings of a token's code as ``(code, penalties)``, best first.
 
-    Each soft letter is either read (as hard ``u``/``i``) or dropped; at most three
-    soft letters are enumerated, further ones are read. Duplicates keep the fewest drops.
+    Each soft letter is read in each of its ways (a soft *u* as ``u`` or not at all, a
+    final *a* as ``a``, as ``e`` for teh marbuta or not at all...); the unusual readings
+    cost a penalty each. At most three soft letters are enumerated (the last one and the
+    first two); further ones take their usual reading. Duplicates keep the lowest cost.
     """
     c = code(token)
     soft = [i for i, ch in enumerate(c) if ch in _SOFT]
     if not soft:
-        return ((c, 0),)
-    positions = soft[:_MAX_SOFT]
+        return ((c.replace(".", ""), 0),)
+    positions = soft if len(soft) <= _MAX_SOFT else [*soft[: _MAX_SOFT - 1], soft[-1]]
     fixed = c.translate(_HARDEN)
     options = [_SOFT[c[i]] for i in positions]
     best: dict[str, int] = {}
     for choice in product(*options):
         chars = list(fixed)
-        drops = 0
-        for pos, letter in zip(positions, choice, strict=True):
+        cost = 0
+        for pos, (letter, penalty) in zip(positions, choice, strict=True):
             chars[pos] = letter
-            drops += letter == ""
-        v = _collapse([ch for ch in chars if ch])
-        if v not in best or best[v] > drops:
-            best[v] = drops
-    return tuple(sorted(best.items(), key=lambda kv: (kv[1], kv[0])))
+            cost += penalty
+        v = collapse([ch for reading in chars for ch in (reading or ".")]).replace(".", "")
+        if v not in best or best[v] > cost:
+            best[v] = cost
+    return tuple(sorted(best.items(), key=lambda kv: kv[1]))  # stable: usual reading first
 
 
-_SKELETON_DROP = str.maketrans("", "", "uiaUIAY")
+_SKELETON_DROP = str.maketrans({ch: "." for ch in "uiaeUIAY'"})
 _EXPAND = str.maketrans({"C": "ch", "S": "sh", "X": "kh"})
 
 
-def skeleton_code(c: str) -> str:
-    """Drop the vowel/semivowel letters of a code and collapse doubles (internal alphabet)."""
-    return _collapse(list(c.translate(_SKELETON_DROP)))
+def skeleton_code(c: str, split: bool = False) -> str:
+    """Drop the vowel/semivowel letters of a code and collapse doubles (internal alphabet).
+
+    Latin dh/th are read as ذ/ث (z, s), or with ``split`` as two letters (d h, t h).
+    """
+    c = c.translate(_SPLIT if split else _HARDEN)
+    return collapse(list(c.translate(_SKELETON_DROP))).replace(".", "")
 
 
 def expand_code(c: str) -> str:
