@@ -13,12 +13,12 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .compounds import HONORIFICS, PREFIXES, name_parts, suffix_stem
-from .transliterate import code, code_variants, expand_code, skeleton_code
+from .transliterate import LOOSE, code, code_variants, expand_code, skeleton_code
 
 __all__ = ["name_keys", "skeleton", "token_keys", "token_skeleton"]
 
-_LOOSE = str.maketrans({"q": "k", "g": "k", "j": "k", "X": "h", "S": "s", "C": "s", "d": "z"})
-_ARABIC_D = str.maketrans({"ض": "د", "ظ": "د", "ذ": "د"})
+_LOOSE = LOOSE
+_ARABIC_D = str.maketrans({"ض": "د"})
 
 
 def _loose(c: str) -> str:
@@ -40,7 +40,7 @@ def token_keys(token: str) -> frozenset[str]:
       Qasem, Kassem; Jamal, Gamal), kh with h and sh with s (romanisation tables typed
       without their accents: Ḫalil → Halil, Šahram → Sahram), ch with s (French ch for
       ش: Rachid), d with z (Reza, Rida: ض is z in Persian and d in Arabic spellings);
-    * for script tokens with ض ظ ذ, the Arabic reading with d (رضا: Reza and Rida).
+    * for script tokens with ض, the Arabic reading with d (رضا: Reza and Rida).
 
     A token with no consonant (``Aa``) or in an unknown script keys on itself.
     """

@@ -12,15 +12,17 @@ from .compounds import HONORIFICS, PREFIXES, name_parts
 from .nicknames import is_nickname_pair
 from .romanize import romanize_token
 from .scripts import Script, detect_script
-from .transliterate import code_variants
+from .transliterate import LOOSE, code_variants
 
 __all__ = ["NameComparison", "compare_names", "name_similarity", "token_similarity"]
 
 _lev = Levenshtein.normalized_similarity
-_ARABIC_D = str.maketrans({"ض": "د", "ظ": "د", "ذ": "د"})
+_ARABIC_D = str.maketrans({"ض": "د"})
 
 # A dropped soft vowel (the u of Hussein read as short) costs this much.
 SOFT_PENALTY = 0.04
+# Comparing loose codes (q/g/k/j, kh/h, sh/s, d/z merged) costs this much.
+LOOSE_PENALTY = 0.1
 # Weight of the phonetic code in a token score; the rest goes to a vowel-aware comparison.
 CODE_WEIGHT = 0.6
 # Between two Latin spellings the vowels are known, so the vowel-aware fold weighs more.
@@ -99,16 +101,24 @@ def _fold(token: str) -> str:
     return "".join(out)
 
 
+Profile = tuple[str, tuple[tuple[str, int], ...], str | None, str]
+
+
 @lru_cache(maxsize=1 << 18)
-def _profile(token: str) -> tuple[str, tuple[tuple[str, int], ...], str | None]:
-    """(script: 'l', 'a' or 'o', code variants, vowel-aware Latin fold or None)."""
+def _profile(token: str) -> Profile:
+    """(script 'l', 'a' or 'o'; code readings; vowel-aware Latin fold or None; loose code)."""
+    p = _profile_base(token)
+    return (*p, p[1][0][0].translate(LOOSE))
+
+
+def _profile_base(token: str) -> tuple[str, tuple[tuple[str, int], ...], str | None]:
     if token.isascii():
         return "l", code_variants(token), _fold(token)
     if any("\u0600" <= ch <= "\u06ff" for ch in token):
         latin, known = romanize_token(token)
         variants = code_variants(token)
         alt = token.translate(_ARABIC_D)
-        if alt != token:  # ض ظ ذ read d in Arabic spellings (رضا: Reza, Rida)
+        if alt != token:  # ض reads d in Arabic spellings (رضا: Reza, Rida)
             seen = dict(variants)
             for c, d in code_variants(alt):
                 if c not in seen or seen[c] > d + 1:
@@ -142,13 +152,15 @@ def _variant_similarity(va: tuple[tuple[str, int], ...], vb: tuple[tuple[str, in
 
 @lru_cache(maxsize=1 << 20)
 def _token_similarity(a: str, b: str) -> float:
-    sa, va, fa = _profile(a)
-    sb, vb, fb = _profile(b)
+    sa, va, fa, la = _profile(a)
+    sb, vb, fb, lb = _profile(b)
     if sa == "o" or sb == "o":
         return _lev(a, b) if sa == sb else 0.0
     if not va[0][0] or not vb[0][0]:  # a part without consonants: compare as written
         return _lev(a, b) if sa == sb else 0.0
     s_code = _variant_similarity(va, vb)
+    if s_code < 1.0 - LOOSE_PENALTY:  # letters spellings confuse (Sahram, Shahram)
+        s_code = max(s_code, _lev(la, lb) - LOOSE_PENALTY)
     if sa == "a" and sb == "a":
         return CODE_WEIGHT * s_code + (1.0 - CODE_WEIGHT) * _lev(a, b)
     if fa is None or fb is None:
@@ -240,7 +252,23 @@ def _match(a: str, b: str) -> tuple[float, frozenset[int]]:
                 if k not in used and tok not in HONORIFICS:
                     weight += UNMATCHED_WEIGHT
     score = total / weight if weight else 0.0
+    if len(pa) != len(pb):
+        # split or glued differently (Ganj Khani / Ganjkhani): compare the parts run together
+        ja, jb = _joined(pa), _joined(pb)
+        if ja is not None and jb is not None:
+            s, how = _pair_sym(ja, jb)
+            if s > score:
+                score, hows = s, {how}
     return min(1.0, max(0.0, score)), frozenset(hows)
+
+
+def _joined(parts: tuple[Part, ...]) -> Part | None:
+    """The parts of a name run together, when they are all in one script."""
+    toks = [tok for tok, _ in parts if tok not in HONORIFICS]
+    if not toks or len({tok.isascii() for tok in toks}) != 1:
+        return None
+    joined = "".join(toks)
+    return joined, (joined,)
 
 
 def name_similarity(a: str, b: str) -> float:

@@ -44,6 +44,7 @@ from functools import lru_cache
 from itertools import product
 
 __all__ = [
+    "LOOSE",
     "code",
     "code_variants",
     "collapse",
@@ -267,7 +268,7 @@ _SOFT: dict[str, tuple[tuple[str, int], ...]] = {
     "U": (("u", 0), ("", 1)),
     "I": (("i", 0), ("", 1)),
     "A": (("a", 0), ("e", 1), ("", 1)),  # Reza رضا; Fatima فاطمه; (dropped)
-    "Y": (("i", 0), ("a", 0), ("", 1)),  # Ali علی; Mostafa مصطفی; (dropped)
+    "Y": (("i", 0), ("a", 0)),  # Ali علی; Mostafa مصطفی
     "Z": (("z", 0), ("dh", 0)),  # Kadhim کاظم; Mohammadhossein
     "T": (("s", 0), ("th", 0)),  # Othman عثمان; Fathollah
 }
@@ -301,6 +302,12 @@ def code_variants(token: str) -> tuple[tuple[str, int], ...]:
             best[v] = cost
     return tuple(sorted(best.items(), key=lambda kv: kv[1]))  # stable: usual reading first
 
+
+# Letter classes that spellings confuse most, merged for loose keys and loose comparison:
+# q gh g k j (Ghasem, Qasem, Kassem; Jamal, Gamal), kh with h and sh with s (romanisation
+# tables typed without accents: Ḫalil → Halil, Šahram → Sahram), ch with s (French ch for
+# ش: Rachid), d with z (ض is z in Persian and d in Arabic spellings: Reza, Rida).
+LOOSE = str.maketrans({"q": "k", "g": "k", "j": "k", "X": "h", "S": "s", "C": "s", "d": "z"})
 
 _SKELETON_DROP = str.maketrans({ch: "." for ch in "uiaeUIAY'"})
 _EXPAND = str.maketrans({"C": "ch", "S": "sh", "X": "kh"})
