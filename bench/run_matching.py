@@ -40,6 +40,7 @@ from bench.common import (
 OUT = BENCH / "out"
 DEFAULT_REQUESTS = {"tiny": 500, "20k": 5_000, "1m": 100_000}
 LATENCY_SAMPLE = 1_000
+_current_data = Path(".")
 TOP_K = 10
 
 
@@ -75,32 +76,42 @@ def _kinlink_records(rows: list[dict], id_col: str, request: bool):
     return out
 
 
-def _fit(train_rows: list[dict], persons: list, timings: dict):
-    """Tuned parameters from kinlink's fit function, when it has one (else None).
+def run_kinlink_fit(data_dir: Path, n_requests: int | None, show_misses: int) -> dict:
+    """Tune kinlink on the train split only (the held-out source is not in it) and save
+    the parameters for the search and batch workers."""
+    from kinlink.matching.train import fit_model
 
-    Only the ``train`` split goes in: the held-out source is not in it."""
-    import importlib
-
-    for mod_name, fn_name in (
-        ("kinlink.matching", "fit_model"),
-        ("kinlink.matching.fit", "fit_model"),
-        ("kinlink.matching.model", "fit_model"),
-        ("kinlink.matching.tuning", "fit_model"),
-    ):
-        try:
-            fn = getattr(importlib.import_module(mod_name), fn_name, None)
-        except ImportError:
-            fn = None
-        if fn is not None:
-            break
-    else:
-        return None
+    registry_rows, enquiry_rows, _ = load(data_dir)
+    train = [e for e in enquiry_rows if e["split"] == "train"]
+    persons = _kinlink_records(registry_rows, "person_id", request=False)
+    del registry_rows
+    train_requests = _kinlink_records(train, "request_id", request=True)
+    truth = {e["request_id"]: (e["true_person_id"] or None) for e in train}
     t0 = time.perf_counter()
-    train_requests = _kinlink_records(train_rows, "request_id", request=True)
-    labels = {e["request_id"]: (e["true_person_id"] or None) for e in train_rows}
-    params = fn(train_requests, persons, labels)
-    timings["fit_s"] = time.perf_counter() - t0
-    return params
+    params = fit_model(persons, requests=train_requests, truth=truth)
+    fit_s = time.perf_counter() - t0
+    path = _params_path(data_dir)
+    params.to_json(path)
+    return {
+        "fit_s": fit_s,
+        "params": str(path),
+        "train_requests": len(train),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def _params_path(data_dir: Path) -> Path:
+    return OUT / f"{data_dir.name}-kinlink-params.json"
+
+
+def _fit(train_rows: list[dict], persons: list, timings: dict):
+    """The parameters the fit worker saved for this data set (None: engine defaults)."""
+    path = _params_path(_current_data)
+    if not path.exists():
+        return None
+    from kinlink.matching.model import ModelParams
+
+    return ModelParams.from_json(path)
 
 
 def run_kinlink_search(data_dir: Path, n_requests: int | None, show_misses: int) -> dict:
@@ -425,15 +436,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--show-misses", type=int, default=10)
     ap.add_argument("--timeout", type=float, help="seconds per system before giving up")
+    ap.add_argument("--no-fit", action="store_true", help="kinlink with its default parameters")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
 
     if a.worker:
-        fn = {"kinlink": run_kinlink, "kinlink-search": run_kinlink_search, "splink": run_splink}[
-            a.worker
-        ]
+        workers = {
+            "kinlink": run_kinlink,
+            "kinlink-search": run_kinlink_search,
+            "kinlink-fit": run_kinlink_fit,
+            "splink": run_splink,
+        }
+        fn = workers[a.worker]
+        global _current_data
+        _current_data = a.data
         result = fn(a.data, a.requests, a.show_misses)
         write_json(a.out, result)
         return 0
@@ -445,9 +463,14 @@ def main(argv: list[str] | None = None) -> int:
         for system in a.systems.split(","):
             system = system.strip()
             if system == "kinlink":
+                _params_path(data_dir).unlink(missing_ok=True)
+                fit = None if a.no_fit else run_worker("kinlink-fit", data_dir, None, 0, a.timeout)
                 search = run_worker("kinlink-search", data_dir, a.requests, 0, a.timeout)
                 r = run_worker("kinlink", data_dir, a.requests, a.show_misses, a.timeout)
                 r = merge_kinlink(r, search) if r is not None else None
+                if r is not None and fit is not None:
+                    r["timings"]["fit_s"] = fit["fit_s"]
+                    r["fit"] = fit
                 if r is not None:
                     write_json(OUT / f"{data_dir.name}-kinlink.json", r)
             else:
