@@ -154,6 +154,18 @@ def _code_set(spellings: str) -> frozenset[str]:
 
 _FIRST_CODES = _code_set(_FIRST_SPELLINGS)
 _SECOND_CODES = _code_set(_SECOND_SPELLINGS)
+# Inside a glued compound the second half has no vowel onset: Aliakbar is 'li + kbr.
+_SECOND_INNER = _SECOND_CODES | {c[1:] for c in _SECOND_CODES if c.startswith("'")}
+_MAX_FIRST = max(map(len, _FIRST_CODES))
+
+
+def _may_be_glued(tok: str) -> bool:
+    """Cheap test on the codes: could ``tok`` be a first half and a second half glued?"""
+    for reading, _ in code_variants(tok):
+        for k in range(2, min(len(reading) - 1, _MAX_FIRST) + 1):
+            if reading[:k] in _FIRST_CODES and reading[k:] in _SECOND_INNER:
+                return True
+    return False
 
 
 def _is_first(tok: str) -> bool:
@@ -265,6 +277,8 @@ def _glued_parts(tok: str) -> tuple[str, ...]:
     for prefix in ("عبدال", "ابوال"):
         if tok.startswith(prefix) and len(tok) > len(prefix) + 1:
             return (prefix, tok[len(prefix) :])
+    if not _may_be_glued(tok):
+        return (tok,)
     for k in range(2, len(tok) - 1):
         left, right = tok[:k], tok[k:]
         if _is_first(left) and _is_second(right):

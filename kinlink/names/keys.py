@@ -26,6 +26,11 @@ def _loose(c: str) -> str:
 
 
 @lru_cache(maxsize=1 << 18)
+def _skeleton_code(token: str) -> str:
+    return skeleton_code(code(token))
+
+
+@lru_cache(maxsize=1 << 18)
 def token_skeleton(token: str) -> str:
     """Skeleton of one normalised token (lower-case ASCII; ch, sh, kh spelled out)."""
     return expand_code(skeleton_code(code(token)))
@@ -82,6 +87,11 @@ def name_keys(text: str) -> set[str]:
     Honorifics (Seyed, Haj, سید) are skipped unless they are the whole name. Empty only
     for a name without letters.
     """
+    return set(_name_keys(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_keys(text: str) -> frozenset[str]:
     keys: set[str] = set()
     parts = name_parts(text)
     for tok, pieces in parts:
@@ -103,7 +113,7 @@ def name_keys(text: str) -> set[str]:
         if len(named) > 1:
             # the parts run together, so that a name split or glued differently still
             # meets: Ali Akbari / Aliakbari, Ghareh Dagh / Gharadagh
-            joined = "".join(skeleton_code(code(tok)) for tok in named)
+            joined = "".join(_skeleton_code(tok) for tok in named)
             keys.add(expand_code(joined))
             keys.add(_loose(joined))
-    return keys
+    return frozenset(keys)

@@ -21,6 +21,8 @@ _ARABIC_D = str.maketrans({"ض": "د"})
 
 # A dropped soft vowel (the u of Hussein read as short) costs this much.
 SOFT_PENALTY = 0.04
+# Below this code similarity of the usual readings, other readings are not tried.
+HOPELESS = 0.45
 # Comparing loose codes (q/g/k/j, kh/h, sh/s, d/z merged) costs this much.
 LOOSE_PENALTY = 0.1
 # Weight of the phonetic code in a token score; the rest goes to a vowel-aware comparison.
@@ -129,11 +131,15 @@ def _profile_base(token: str) -> tuple[str, tuple[tuple[str, int], ...], str | N
 
 
 def _variant_similarity(va: tuple[tuple[str, int], ...], vb: tuple[tuple[str, int], ...]) -> float:
-    """Best similarity over the readings of two codes, each dropped soft letter penalised."""
+    """Best similarity over the readings of two codes, each unusual reading penalised.
+
+    When the usual readings are far apart, other readings (a letter or two different)
+    cannot make the names similar, and are not tried.
+    """
     ca, da = va[0]
     cb, db = vb[0]
     best = _lev(ca, cb) - SOFT_PENALTY * (da + db)
-    if len(va) == 1 and len(vb) == 1:
+    if best >= 1.0 or best < HOPELESS or (len(va) == 1 and len(vb) == 1):
         return best
     for ca, da in va:
         la = len(ca)
@@ -229,6 +235,15 @@ def _match(a: str, b: str) -> tuple[float, frozenset[int]]:
     if len(pa) == 1 and len(pb) == 1:
         s, how = _pair_sym(pa[0], pb[0])
         return min(1.0, max(0.0, s)), frozenset((how,))
+    if len(pa) == 2 and len(pb) == 2 and not _has_honorific(pa, pb):
+        # the common case (given and family name): try both pairings
+        s00, h00 = _pair_sym(pa[0], pb[0])
+        s11, h11 = _pair_sym(pa[1], pb[1])
+        s01, h01 = _pair_sym(pa[0], pb[1])
+        s10, h10 = _pair_sym(pa[1], pb[0])
+        if s00 + s11 >= s01 + s10:
+            return min(1.0, max(0.0, (s00 + s11) / 2)), frozenset((h00, h11))
+        return min(1.0, max(0.0, (s01 + s10) / 2)), frozenset((h01, h10))
     cells = sorted(
         ((*_pair_sym(x, y), i, j) for i, x in enumerate(pa) for j, y in enumerate(pb)),
         reverse=True,
@@ -260,6 +275,10 @@ def _match(a: str, b: str) -> tuple[float, frozenset[int]]:
             if s > score:
                 score, hows = s, {how}
     return min(1.0, max(0.0, score)), frozenset(hows)
+
+
+def _has_honorific(pa: tuple[Part, ...], pb: tuple[Part, ...]) -> bool:
+    return any(tok in HONORIFICS for tok, _ in pa) or any(tok in HONORIFICS for tok, _ in pb)
 
 
 def _joined(parts: tuple[Part, ...]) -> Part | None:

@@ -226,8 +226,11 @@ def collapse(codes: list[str]) -> str:
     on both sides of it are not merged (Mehrdad مهرداد keeps two d, Mehrad مهراد one), and
     runs of ``.`` are kept as one.
     """
+    joined = "".join(codes)
+    if not _NEEDS_COLLAPSE.search(joined):
+        return joined
     out: list[str] = []
-    for c in codes:
+    for c in joined:
         if out:
             p = out[-1]
             if p == c:
@@ -240,6 +243,7 @@ def collapse(codes: list[str]) -> str:
 
 
 _MERGE = frozenset("uiaUIA")
+_NEEDS_COLLAPSE = re.compile(r"(.)\1|[uU]{2}|[iI]{2}|[aA]{2}")
 
 
 # ---------------------------------------------------------------------------------------------
