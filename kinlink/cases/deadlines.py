@@ -1,0 +1,240 @@
+"""Deadlines that must not be missed: renewal tasks for expiring documents, reminders for
+tasks due soon or overdue, and the emails that carry them. Each step is idempotent.
+
+Emails leave the system, so they name case references, dates and the titles kinlink itself
+wrote (plan and renewal tasks), never a person's name or a title typed by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from kinlink.accounts.models import User
+from kinlink.accounts.roles import Role
+
+from .models import (
+    Document,
+    DocumentStatus,
+    DocumentType,
+    Reminder,
+    ReminderKind,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
+from .selectors import DUE_SOON_DAYS
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RENEWAL_LEAD_DAYS = 60
+EMAIL_RETRY_DAYS = 3
+DUMMY_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+
+# Renewals --------------------------------------------------------------------------------
+
+
+def renewal_lead_days(document_type: DocumentType) -> int:
+    """Days before expiry that the renewal task falls due: the document type's own setting,
+    else the CASES_RENEWAL_LEAD_DAYS setting, else 60."""
+    if document_type.renewal_lead_days is not None:
+        return document_type.renewal_lead_days
+    return int(getattr(settings, "CASES_RENEWAL_LEAD_DAYS", DEFAULT_RENEWAL_LEAD_DAYS))
+
+
+def renewal_due_on(document: Document, today: date) -> date:
+    """The lead time before expiry; today when that has passed; the expiry day at the latest."""
+    start = document.expires_on - timedelta(days=renewal_lead_days(document.document_type))
+    return max(start, min(today, document.expires_on))
+
+
+def ensure_renewal_task(document: Document, today: date | None = None) -> Task | None:
+    """The renewal task for a current document's expiry date, created once.
+
+    Returns the task when this call created it; None when it existed or is not needed.
+    """
+    if document.expires_on is None or document.status != DocumentStatus.CURRENT:
+        return None
+    existing = Task.objects.filter(
+        document=document, kind=TaskKind.RENEWAL, for_expiry=document.expires_on
+    )
+    if existing.exists():
+        return None
+    case = document.case
+    try:
+        with transaction.atomic():
+            return Task.objects.create(
+                case=case,
+                title=f"Renew {document.document_type.name}",
+                kind=TaskKind.RENEWAL,
+                owner=case.caseworker,
+                due_on=renewal_due_on(document, today or timezone.localdate()),
+                document=document,
+                for_expiry=document.expires_on,
+            )
+    except IntegrityError:  # a concurrent run created it a moment ago
+        return None
+
+
+def cancel_renewals(document: Document, keep_expiry: date | None = None) -> None:
+    """Open renewal tasks of a document that was replaced, lost, or got a new expiry date."""
+    stale = document.tasks.filter(kind=TaskKind.RENEWAL, status=TaskStatus.OPEN)
+    if keep_expiry is not None:
+        stale = stale.exclude(for_expiry=keep_expiry)
+    for task in stale:
+        task.status = TaskStatus.CANCELLED
+        task.completed_at = timezone.now()
+        task.save()
+
+
+def create_missing_renewal_tasks(today: date) -> int:
+    """Catch every current document of an open case whose renewal task does not exist yet
+    (imported documents, a changed lead time, a run that failed)."""
+    has_task = Task.objects.filter(
+        document=OuterRef("pk"), kind=TaskKind.RENEWAL, for_expiry=OuterRef("expires_on")
+    )
+    documents = (
+        Document.objects.filter(
+            status=DocumentStatus.CURRENT,
+            expires_on__isnull=False,
+            case__closed_on__isnull=True,
+        )
+        .exclude(Exists(has_task))
+        .select_related("case", "document_type")
+    )
+    return sum(1 for document in documents if ensure_renewal_task(document, today))
+
+
+# Reminders -------------------------------------------------------------------------------
+
+
+def _open_tasks_of_open_cases():
+    return Task.objects.filter(
+        status=TaskStatus.OPEN, owner__isnull=False, case__closed_on__isnull=True
+    )
+
+
+def _supervisors_by_team() -> dict[int, list[int]]:
+    supervisors: dict[int, list[int]] = defaultdict(list)
+    rows = User.objects.filter(role=Role.SUPERVISOR, is_active=True, team__isnull=False)
+    for user_id, team_id in rows.values_list("id", "team_id"):
+        supervisors[team_id].append(user_id)
+    return supervisors
+
+
+def _wanted_reminders(today: date) -> list[Reminder]:
+    due_soon = _open_tasks_of_open_cases().filter(
+        due_on__gte=today, due_on__lt=today + timedelta(days=DUE_SOON_DAYS)
+    )
+    overdue = _open_tasks_of_open_cases().filter(due_on__lt=today)
+    wanted = [
+        Reminder(task_id=task_id, recipient_id=owner_id, kind=ReminderKind.DUE_SOON, due_on=due)
+        for task_id, owner_id, due in due_soon.values_list("id", "owner_id", "due_on")
+    ]
+    supervisors = _supervisors_by_team()
+    for task_id, owner_id, due, team_id in overdue.values_list(
+        "id", "owner_id", "due_on", "case__team_id"
+    ):
+        # The owner is told, and each supervisor of the case's team sees it too.
+        for recipient in {owner_id, *supervisors.get(team_id, [])}:
+            wanted.append(
+                Reminder(
+                    task_id=task_id, recipient_id=recipient, kind=ReminderKind.OVERDUE, due_on=due
+                )
+            )
+    return wanted
+
+
+def create_reminders(today: date) -> int:
+    """One reminder per task, recipient, kind and due date; a second run adds none."""
+    wanted = _wanted_reminders(today)
+    if not wanted:
+        return 0
+    existing = set(
+        Reminder.objects.filter(task_id__in={r.task_id for r in wanted}).values_list(
+            "task_id", "recipient_id", "kind", "due_on"
+        )
+    )
+    new = [r for r in wanted if (r.task_id, r.recipient_id, r.kind, r.due_on) not in existing]
+    for reminder in new:
+        reminder.created_on = today
+    Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
+    return len(new)
+
+
+def reminders_for(user, today: date) -> list[Reminder]:
+    """The user's reminders from the last few days for tasks still open."""
+    return list(
+        Reminder.objects.filter(
+            recipient=user,
+            created_on__gte=today - timedelta(days=EMAIL_RETRY_DAYS),
+            task__status=TaskStatus.OPEN,
+        )
+        .select_related("task", "task__case")
+        .order_by("kind", "due_on")
+    )
+
+
+# Email -----------------------------------------------------------------------------------
+
+
+def mail_is_configured() -> bool:
+    return settings.EMAIL_BACKEND != DUMMY_BACKEND
+
+
+def _line(reminder: Reminder) -> str:
+    task = reminder.task
+    title = task.title if task.kind != TaskKind.FREE else "a task added by hand"
+    state = "overdue" if reminder.kind == ReminderKind.OVERDUE else "due"
+    return f"- {task.case.reference}: {title} ({state} {reminder.due_on.isoformat()})"
+
+
+def _message(reminders: list[Reminder]) -> tuple[str, str]:
+    overdue = sum(1 for r in reminders if r.kind == ReminderKind.OVERDUE)
+    soon = len(reminders) - overdue
+    subject = f"kinlink: {overdue} overdue, {soon} due within {DUE_SOON_DAYS} days"
+    base = getattr(settings, "KINLINK_BASE_URL", "").rstrip("/")
+    link = f"\n\nOpen kinlink: {base}/en/cases/deadlines/" if base else ""
+    body = "\n".join(_line(r) for r in reminders)
+    return subject, f"Tasks that need you:\n\n{body}{link}\n"
+
+
+def email_pending_reminders(today: date) -> int:
+    """One email per person holding reminders not mailed yet; a failed send is retried by
+    the next runs for a few days. Returns the number of emails sent."""
+    if not mail_is_configured():
+        return 0
+    pending = (
+        Reminder.objects.filter(
+            emailed_at__isnull=True,
+            created_on__gte=today - timedelta(days=EMAIL_RETRY_DAYS),
+            task__status=TaskStatus.OPEN,
+            recipient__is_active=True,
+        )
+        .exclude(recipient__email="")
+        .select_related("task", "task__case", "recipient")
+        .order_by("recipient_id", "kind", "due_on")
+    )
+    by_recipient: dict[int, list[Reminder]] = defaultdict(list)
+    for reminder in pending:
+        by_recipient[reminder.recipient_id].append(reminder)
+    sent = 0
+    for reminders in by_recipient.values():
+        subject, body = _message(reminders)
+        try:
+            send_mail(subject, body, None, [reminders[0].recipient.email])
+        except (smtplib.SMTPException, OSError) as exc:
+            log.warning("reminder email to user %s failed: %s", reminders[0].recipient_id, exc)
+            continue
+        Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(emailed_at=timezone.now())
+        sent += 1
+    return sent

@@ -1,0 +1,237 @@
+"""Which cases a user may see, and the reads built on that. Every page and endpoint asks here.
+
+Caseworkers see their own cases, supervisors their team's, data-protection officers all;
+administrators and analysts see no individual case (analysts read aggregates in reports).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from kinlink.accounts.roles import Role, works_on_records
+
+from .models import Case, Document, Pathway, Referral, Stage, StageMove, Task, TaskStatus
+
+DUE_SOON_DAYS = 7
+DEADLINE_LIST_LIMIT = 50
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    cases = Case.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return cases.none()
+    if user.role == Role.CASEWORKER:
+        return cases.filter(caseworker=user)
+    if user.role == Role.SUPERVISOR:
+        return cases.filter(team=user.team) if user.team_id else cases.none()
+    if user.role == Role.DPO:
+        return cases
+    return cases.none()
+
+
+def can_view_case(user, case: Case) -> bool:
+    return cases_visible_to(user).filter(pk=case.pk).exists()
+
+
+def can_work_on_case(user, case: Case) -> bool:
+    """Caseworkers and supervisors change the cases they see; the data-protection officer
+    reads them for oversight but does not work on them."""
+    return works_on_records(user.role) and can_view_case(user, case)
+
+
+def is_in_own_caseload(user, case: Case) -> bool:
+    if user.role == Role.CASEWORKER:
+        return case.caseworker_id == user.pk
+    if user.role == Role.SUPERVISOR:
+        return user.team_id is not None and case.team_id == user.team_id
+    return False
+
+
+def case_detail_for(user, pk: int) -> Case:
+    """One visible case with what its page shows; raises Case.DoesNotExist otherwise."""
+    return (
+        cases_visible_to(user)
+        .select_related("person", "pathway", "stage", "caseworker", "team")
+        .prefetch_related(
+            "person__names",
+            Prefetch("pathway__stages", queryset=Stage.objects.order_by("position", "id")),
+        )
+        .get(pk=pk)
+    )
+
+
+def caseload(user, *, stage_id: int | None = None, query: str = "", open_only: bool = True):
+    today = timezone.localdate()
+    cases = (
+        cases_visible_to(user)
+        .select_related("stage", "caseworker", "person")
+        .prefetch_related("person__names")
+        .annotate(
+            overdue=Count(
+                "tasks",
+                filter=Q(tasks__status=TaskStatus.OPEN, tasks__due_on__lt=today),
+            )
+        )
+    )
+    if open_only:
+        cases = cases.filter(closed_on__isnull=True)
+    if stage_id:
+        cases = cases.filter(stage_id=stage_id)
+    if query:
+        cases = cases.filter(
+            Q(reference__iexact=query)
+            | Q(person__reference__iexact=query)
+            | Q(person__names__given_name__icontains=query)
+            | Q(person__names__family_name__icontains=query)
+        ).distinct()
+    return cases.order_by("reference")
+
+
+def tasks_visible_to(user) -> QuerySet[Task]:
+    return Task.objects.filter(case__in=cases_visible_to(user))
+
+
+def documents_visible_to(user) -> QuerySet[Document]:
+    return Document.objects.filter(case__in=cases_visible_to(user))
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    return Referral.objects.filter(case__in=cases_visible_to(user))
+
+
+def moves_visible_to(user) -> QuerySet[StageMove]:
+    return StageMove.objects.filter(case__in=cases_visible_to(user))
+
+
+def active_pathways() -> QuerySet[Pathway]:
+    return Pathway.objects.filter(active=True).prefetch_related("stages")
+
+
+def default_pathway() -> Pathway | None:
+    return (
+        Pathway.objects.filter(active=True, is_default=True).first()
+        or Pathway.objects.filter(active=True).first()
+    )
+
+
+def case_plan(case: Case) -> QuerySet[Task]:
+    return case.tasks.select_related("owner", "document__document_type").order_by(
+        "status", "due_on", "id"
+    )
+
+
+def case_documents(case: Case) -> QuerySet[Document]:
+    return case.documents.select_related("document_type").order_by("status", "expires_on", "id")
+
+
+def case_referrals(case: Case) -> QuerySet[Referral]:
+    return case.referrals.order_by("-referred_on", "-id")
+
+
+# Time in stage -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageStay:
+    stage: Stage
+    entered_at: datetime
+    left_at: datetime | None
+    move: StageMove
+
+    def duration(self, now: datetime) -> timedelta:
+        return (self.left_at or now) - self.entered_at
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_at is None
+
+
+def stage_stays(case: Case) -> list[StageStay]:
+    """Each stay of the case in a stage, oldest first; the last one is the current stage."""
+    moves = list(
+        case.moves.select_related("to_stage", "from_stage", "moved_by").order_by("moved_at", "id")
+    )
+    return [
+        StageStay(
+            stage=move.to_stage,
+            entered_at=move.moved_at,
+            left_at=moves[i + 1].moved_at if i + 1 < len(moves) else None,
+            move=move,
+        )
+        for i, move in enumerate(moves)
+    ]
+
+
+def days_per_stage(case: Case, now: datetime | None = None) -> dict[int, int]:
+    """Whole days spent in each stage (summed over repeated stays), keyed by stage id."""
+    now = now or timezone.now()
+    totals: dict[int, int] = {}
+    for stay in stage_stays(case):
+        totals[stay.stage.pk] = totals.get(stay.stage.pk, 0) + stay.duration(now).days
+    return totals
+
+
+# Deadlines ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Deadlines:
+    today: date
+    overdue: list[Task] = field(default_factory=list)
+    due_soon: list[Task] = field(default_factory=list)
+    team_overdue: list[Task] = field(default_factory=list)
+    overdue_count: int = 0
+    due_soon_count: int = 0
+    team_overdue_count: int = 0
+    shows_team: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.overdue_count or self.due_soon_count or self.team_overdue_count)
+
+
+def _deadline_tasks(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    return tasks.select_related(
+        "case", "case__person", "owner", "document__document_type"
+    ).order_by("due_on", "id")
+
+
+def _owned_open_tasks(user) -> QuerySet[Task]:
+    # Tasks always carry an owner (services set it), so one index serves this read.
+    return Task.objects.filter(owner=user, status=TaskStatus.OPEN, case__closed_on__isnull=True)
+
+
+def deadlines_for(user, today: date | None = None) -> Deadlines:
+    """What the user's home page shows: their overdue tasks and those due in the next seven
+    days; a supervisor also sees every overdue task of their team."""
+    today = today or timezone.localdate()
+    result = Deadlines(today=today)
+    if not works_on_records(user.role):
+        return result
+    overdue = _owned_open_tasks(user).filter(due_on__lt=today)
+    due_soon = _owned_open_tasks(user).filter(
+        due_on__gte=today, due_on__lt=today + timedelta(days=DUE_SOON_DAYS)
+    )
+    result.overdue = list(_deadline_tasks(overdue)[:DEADLINE_LIST_LIMIT])
+    result.due_soon = list(_deadline_tasks(due_soon)[:DEADLINE_LIST_LIMIT])
+    result.overdue_count = _count(result.overdue, overdue)
+    result.due_soon_count = _count(result.due_soon, due_soon)
+    if user.role == Role.SUPERVISOR and user.team_id:
+        team_overdue = Task.objects.filter(
+            case__team_id=user.team_id,
+            case__closed_on__isnull=True,
+            status=TaskStatus.OPEN,
+            due_on__lt=today,
+        ).exclude(owner=user)
+        result.shows_team = True
+        result.team_overdue = list(_deadline_tasks(team_overdue)[:DEADLINE_LIST_LIMIT])
+        result.team_overdue_count = _count(result.team_overdue, team_overdue)
+    return result
+
+
+def _count(shown: list, queryset: QuerySet) -> int:
+    return len(shown) if len(shown) < DEADLINE_LIST_LIMIT else queryset.count()
