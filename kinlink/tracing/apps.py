@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TracingConfig(AppConfig):
     name = "kinlink.tracing"
     verbose_name = _("Tracing")
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401

@@ -1,0 +1,182 @@
+"""The seam between the database and kinlink.matching: records in, ranked candidates out.
+
+Blocking keys are stored in PersonKey/EnquiryKey so that the database picks the few
+hundred persons worth scoring, however large the registry; the engine then scores and
+explains them in pure Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count
+
+from kinlink.calendars import ApproxDate, InvalidDate, parse_birth_date
+from kinlink.matching.keys import CandidatePolicy, record_keys, request_keys
+from kinlink.matching.records import MatchRequest, PersonRecord, parse_gender
+from kinlink.matching.search import Candidate as RankedCandidate
+from kinlink.matching.search import rank_candidates
+from kinlink.people.models import NameKind, Person
+
+from .models import Enquiry, EnquiryKey, PersonKey
+
+KEY_LENGTH = PersonKey._meta.get_field("key").max_length
+TOP_K = 10
+
+
+def _birth(
+    entered: str, year: int | None, year_end: int | None, margin: int, day: dt.date | None = None
+) -> ApproxDate | None:
+    if entered:
+        try:
+            return parse_birth_date(entered)
+        except InvalidDate:
+            pass  # stored before a parser change: fall back to the stored columns
+    if day is not None:
+        return ApproxDate(day.year, day.month, day.day)
+    if year is None:
+        return None
+    return ApproxDate(year=year, plus_minus_years=margin, year_end=year_end)
+
+
+def _gender(value: str) -> str | None:
+    try:
+        return parse_gender(value)
+    except ValueError:
+        return None
+
+
+def person_record(person: Person) -> PersonRecord:
+    """A registry person for the engine: the legal (or first) name, every other as an alias."""
+    names = sorted(person.names.all(), key=lambda n: (n.kind != NameKind.LEGAL, n.pk))
+    main = names[0] if names else None
+    aliases = [str(n) for n in names[1:] if str(n)]
+    birth = _birth(
+        person.birth_entered,
+        person.birth_year,
+        person.birth_year_end,
+        person.birth_year_margin,
+        person.birth_date,
+    )
+    return PersonRecord(
+        id=person.pk,
+        given_name=main.given_name if main else None,
+        family_name=main.family_name if main else None,
+        father_name=next((n.father_name for n in names if n.father_name), None),
+        mother_name=next((n.mother_name for n in names if n.mother_name), None),
+        birth=birth,
+        gender=_gender(person.gender),
+        birth_place=person.birth_place,
+        aliases=aliases,
+    )
+
+
+def enquiry_request(enquiry: Enquiry) -> MatchRequest:
+    """The sought person as the family describes them."""
+    return MatchRequest(
+        id=enquiry.pk,
+        given_name=enquiry.sought_given_name,
+        family_name=enquiry.sought_family_name,
+        father_name=enquiry.sought_father_name,
+        mother_name=enquiry.sought_mother_name,
+        birth=_birth(
+            enquiry.sought_birth_entered,
+            enquiry.sought_birth_year,
+            enquiry.sought_birth_year_end,
+            enquiry.sought_birth_margin,
+        ),
+        gender=_gender(enquiry.sought_gender),
+        birth_place=enquiry.sought_birth_place,
+        aliases=[line.strip() for line in enquiry.sought_other_names.splitlines() if line.strip()],
+    )
+
+
+def _keys(keys: Iterable[str]) -> list[str]:
+    return sorted({key[:KEY_LENGTH] for key in keys})
+
+
+@transaction.atomic
+def store_person_keys(person: Person) -> list[str]:
+    """(Re)file a person under their keys; a merged record is filed under none."""
+    PersonKey.objects.filter(person=person).delete()
+    if person.merged_into_id is not None:
+        return []
+    keys = _keys(record_keys(person_record(person)))
+    PersonKey.objects.bulk_create([PersonKey(person=person, key=key) for key in keys])
+    return keys
+
+
+@transaction.atomic
+def store_enquiry_keys(enquiry: Enquiry) -> list[str]:
+    """(Re)file an enquiry under its keys while it is open; a closed one is filed under none."""
+    EnquiryKey.objects.filter(enquiry=enquiry).delete()
+    if enquiry.is_closed:
+        return []
+    keys = _keys(request_keys(enquiry_request(enquiry)))
+    EnquiryKey.objects.bulk_create([EnquiryKey(enquiry=enquiry, key=key) for key in keys])
+    return keys
+
+
+def enquiries_sharing_keys(keys: list[str]) -> list[int]:
+    return list(
+        EnquiryKey.objects.filter(key__in=keys)
+        .values_list("enquiry_id", flat=True)
+        .distinct()
+        .order_by("enquiry_id")
+    )
+
+
+def candidate_person_ids(keys: list[str], policy: CandidatePolicy | None = None) -> list[int]:
+    """Persons filed under the enquiry's keys, most specific keys first, within the cap
+    (the same rule as kinlink.matching.keys.select_candidates, answered by the database)."""
+    cap = (policy or CandidatePolicy()).cap
+    counts = (
+        PersonKey.objects.filter(key__in=keys)
+        .values("key")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("key", "n")
+    )
+    sized = sorted((n, key) for key, n in counts)
+    chosen, total = [], 0
+    for n, key in sized:
+        if total + n > cap:
+            break
+        total += n
+        chosen.append(key)
+    if chosen:
+        rows = PersonKey.objects.filter(key__in=chosen)
+    elif sized:
+        rows = PersonKey.objects.filter(key=sized[0][1]).order_by("person_id")[:cap]
+    else:
+        return []
+    return sorted(set(rows.values_list("person_id", flat=True)))
+
+
+def rank_for_enquiry(enquiry: Enquiry, *, top_k: int = TOP_K) -> list[RankedCandidate]:
+    """The engine's ranked candidates for an enquiry (never the enquirer, never a merged
+    record)."""
+    request = enquiry_request(enquiry)
+    ids = candidate_person_ids(_keys(request_keys(request)))
+    persons = (
+        Person.objects.filter(pk__in=ids, merged_into__isnull=True)
+        .exclude(pk=enquiry.enquirer_id)
+        .prefetch_related("names")
+    )
+    records = [person_record(p) for p in persons]
+    if not records:
+        return []
+    registry_size = Person.objects.filter(merged_into__isnull=True).count()
+    return rank_candidates(request, records, registry_size=registry_size, top_k=top_k)
+
+
+def rebuild_person_keys(batch: int = 2000) -> int:
+    """File every person again (after an import, or when the name keys change)."""
+    done = 0
+    queryset = Person.objects.filter(merged_into__isnull=True).prefetch_related("names")
+    for person in queryset.iterator(chunk_size=batch):
+        store_person_keys(person)
+        done += 1
+    return done

@@ -1,0 +1,19 @@
+"""Tracing listens to people: a new or changed person is matched against open enquiries."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from kinlink.people.signals import person_changed, person_merged
+
+from . import services
+
+
+@receiver(person_changed, dispatch_uid="tracing.match_person")
+def _match_person(sender, person, created, **kwargs) -> None:
+    services.match_person_against_open_enquiries(person)
+
+
+@receiver(person_merged, dispatch_uid="tracing.follow_merge")
+def _follow_merge(sender, survivor, merged, merge, **kwargs) -> None:
+    services.follow_merge(survivor, merged)

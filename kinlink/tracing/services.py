@@ -1,0 +1,765 @@
+"""Every write and every rule of tracing: enquiries and their status, candidates and the
+decisions on them, consent per enquiry, family messages, and disclosure.
+
+Disclosure: nothing about where the sought person is or how to reach them leaves kinlink
+except through `disclosure_for` (and `family_reply`, which is built on it). Pages, the
+printable letter, the API and exports all call it; it reveals location and contact only
+when the sought person's consent in force for this enquiry says "share whereabouts and
+contact", and it writes a "disclose" entry to the audit log every time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kinlink.accounts.models import User
+from kinlink.accounts.roles import Role, works_on_records
+from kinlink.audit.models import Action
+from kinlink.audit.sensitive import reveal
+from kinlink.audit.services import record
+from kinlink.people import services as people_services
+from kinlink.people.models import Consent, ConsentPurpose, ConsentScope, LegalBasis, Person
+from kinlink.people.selectors import can_view_person, consent_in_force
+
+from . import matching
+from .models import (
+    Candidate,
+    CandidateDecision,
+    Decision,
+    EnquirerRelationship,
+    Enquiry,
+    EnquiryStatus,
+    FamilyMessage,
+    MessageDirection,
+    MessageState,
+    Notification,
+    NotificationKind,
+    Outcome,
+    StatusChange,
+)
+from .selectors import can_view_enquiry
+
+S = EnquiryStatus
+ALLOWED_MOVES: dict[str, set[str]] = {
+    S.OPEN: {S.SEARCHING, S.CANDIDATE_FOUND, S.CLOSED},
+    S.SEARCHING: {S.CANDIDATE_FOUND, S.CLOSED},
+    S.CANDIDATE_FOUND: {S.PERSON_ASKED, S.SEARCHING, S.CLOSED},
+    S.PERSON_ASKED: {S.SEARCHING, S.CLOSED},
+    S.CLOSED: {S.SEARCHING},
+}
+SOUGHT_FIELDS = (
+    "given_name",
+    "family_name",
+    "father_name",
+    "mother_name",
+    "other_names",
+    "gender",
+    "birth",
+    "birth_place",
+)
+# What each decision of the sought person lets the family learn.
+SAYS_ALIVE = {ConsentScope.ALIVE_AND_WELL, ConsentScope.MESSAGES, ConsentScope.WHEREABOUTS}
+RELAYS_MESSAGES = {ConsentScope.MESSAGES, ConsentScope.WHEREABOUTS}
+SHARES_WHEREABOUTS = {ConsentScope.WHEREABOUTS}
+
+
+# -- access ----------------------------------------------------------------------------------
+
+
+def _require_case_role(user: User) -> None:
+    if not (user.is_authenticated and user.is_active and works_on_records(user.role)):
+        raise PermissionDenied("only caseworkers and supervisors work on enquiries")
+
+
+def _require_visible(user: User, enquiry: Enquiry) -> None:
+    if not can_view_enquiry(user, enquiry):
+        raise PermissionDenied("this enquiry is not in your caseload")
+
+
+def _require_worker(user: User, enquiry: Enquiry) -> None:
+    _require_case_role(user)
+    _require_visible(user, enquiry)
+
+
+def _require_open(enquiry: Enquiry) -> None:
+    if enquiry.is_closed:
+        raise ValidationError(_("This enquiry is closed."))
+
+
+# -- enquiries -------------------------------------------------------------------------------
+
+
+def next_reference() -> str:
+    last = Enquiry.objects.aggregate(top=Max("id"))["top"] or 0
+    return f"E-{last + 1:06d}"
+
+
+def _sought_columns(sought: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(sought) - set(SOUGHT_FIELDS)
+    if unknown:
+        raise ValidationError(f"unknown fields of the sought person: {', '.join(sorted(unknown))}")
+    clean = {key: str(value or "").strip() for key, value in sought.items()}
+    if not (clean.get("given_name") or clean.get("family_name")):
+        raise ValidationError({"given_name": _("Give at least a given name or a family name.")})
+    try:
+        birth = people_services.birth_fields(clean.get("birth", ""))
+    except ValidationError as exc:
+        raise ValidationError({"birth": exc.message_dict["birth"]}) from exc
+    return {
+        "sought_given_name": clean.get("given_name", ""),
+        "sought_family_name": clean.get("family_name", ""),
+        "sought_father_name": clean.get("father_name", ""),
+        "sought_mother_name": clean.get("mother_name", ""),
+        "sought_other_names": clean.get("other_names", ""),
+        "sought_gender": clean.get("gender", ""),
+        "sought_birth_place": clean.get("birth_place", ""),
+        "sought_birth_entered": birth["birth_entered"],
+        "sought_birth_year": birth["birth_year"],
+        "sought_birth_year_end": birth["birth_year_end"],
+        "sought_birth_margin": birth["birth_year_margin"],
+        "sought_birth_calendar": birth["birth_calendar"],
+    }
+
+
+@transaction.atomic
+def create_enquiry(
+    *,
+    user: User,
+    relationship: str,
+    sought: dict[str, Any],
+    enquirer: Person | None = None,
+    new_enquirer: dict[str, Any] | None = None,
+    relationship_detail: str = "",
+    last_news_when: str = "",
+    last_news_where: str = "",
+    last_news_circumstances: str = "",
+    enquirer_contact: str = "",
+) -> Enquiry:
+    """Record a family's enquiry and search the registry for the sought person at once.
+
+    The enquirer is an existing person in the user's caseload, or `new_enquirer`
+    (the keyword arguments of `people.services.register_person`, e.g. {"names": [...]})."""
+    _require_case_role(user)
+    if relationship not in EnquirerRelationship.values:
+        raise ValidationError({"relationship": f"unknown relationship {relationship!r}"})
+    columns = _sought_columns(sought)
+    if enquirer is None:
+        if not new_enquirer:
+            raise ValidationError({"enquirer": _("Say who is asking.")})
+        enquirer = people_services.register_person(user=user, **new_enquirer)
+    elif not can_view_person(user, enquirer):
+        raise PermissionDenied("the enquirer is not in your caseload")
+    enquiry = Enquiry.objects.create(
+        reference=next_reference(),
+        enquirer=enquirer,
+        relationship=relationship,
+        relationship_detail=relationship_detail,
+        last_news_when=last_news_when,
+        last_news_where=last_news_where,
+        last_news_circumstances=last_news_circumstances,
+        enquirer_contact=enquirer_contact or None,
+        caseworker=user,
+        team=user.team,
+        **columns,
+    )
+    StatusChange.objects.create(enquiry=enquiry, to_status=S.OPEN, by=user)
+    start_search(user=user, enquiry=enquiry)
+    return enquiry
+
+
+def _move(enquiry: Enquiry, to: str, *, by: User | None, note: str = "", outcome: str = ""):
+    if to not in ALLOWED_MOVES[enquiry.status]:
+        raise ValidationError(
+            _("An enquiry cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": S(enquiry.status).label, "to": S(to).label}
+        )
+    StatusChange.objects.create(
+        enquiry=enquiry,
+        from_status=enquiry.status,
+        to_status=to,
+        outcome=outcome,
+        by=by,
+        note=note[:300],
+    )
+    enquiry.status = to
+    enquiry.outcome = outcome
+    enquiry.closed_at = timezone.now() if to == S.CLOSED else None
+    enquiry.save()
+    matching.store_enquiry_keys(enquiry)
+
+
+@transaction.atomic
+def start_search(*, user: User, enquiry: Enquiry) -> list[Candidate]:
+    """Move an open enquiry to "searching" and ask the matching engine for candidates."""
+    _require_worker(user, enquiry)
+    if enquiry.status == S.OPEN:
+        _move(enquiry, S.SEARCHING, by=user, note="matching run")
+    else:
+        matching.store_enquiry_keys(enquiry)
+    return run_matching(enquiry)
+
+
+@transaction.atomic
+def mark_person_asked(*, user: User, enquiry: Enquiry, note: str = "") -> Enquiry:
+    """The caseworker has put the family's enquiry to the person found."""
+    _require_worker(user, enquiry)
+    if enquiry.sought_person_id is None:
+        raise ValidationError(_("Confirm a candidate before asking the person."))
+    _move(enquiry, S.PERSON_ASKED, by=user, note=note)
+    return enquiry
+
+
+@transaction.atomic
+def close_enquiry(*, user: User, enquiry: Enquiry, outcome: str, note: str = "") -> Enquiry:
+    """Close with an outcome. "Contact restored" needs the sought person's consent to
+    messages or more; every outcome but "not found" needs a confirmed person."""
+    _require_worker(user, enquiry)
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": f"unknown outcome {outcome!r}"})
+    if outcome != Outcome.NOT_FOUND and enquiry.sought_person_id is None:
+        raise ValidationError(
+            {"outcome": _("Only “not found” is possible before a candidate is confirmed.")}
+        )
+    if outcome == Outcome.CONTACT_RESTORED and consent_scope(enquiry) not in RELAYS_MESSAGES:
+        raise ValidationError(
+            {"outcome": _("Contact can be restored only with the sought person's consent.")}
+        )
+    _move(enquiry, S.CLOSED, by=user, note=note, outcome=outcome)
+    return enquiry
+
+
+@transaction.atomic
+def reopen_enquiry(*, user: User, enquiry: Enquiry, note: str) -> Enquiry:
+    _require_worker(user, enquiry)
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the enquiry is reopened.")})
+    _move(enquiry, S.SEARCHING, by=user, note=note)
+    run_matching(enquiry)
+    return enquiry
+
+
+# -- matching --------------------------------------------------------------------------------
+
+
+def _evidence(ranked) -> list[dict[str, Any]]:
+    return [dataclasses.asdict(item) for item in ranked.evidence]
+
+
+def run_matching(enquiry: Enquiry, *, found_later: bool = False) -> list[Candidate]:
+    """Ask the engine again; add new candidates, refresh undecided ones. A decided pair is
+    left as it was decided (a "not the same" is never proposed again). Returns new ones."""
+    if enquiry.is_closed:
+        return []
+    existing = {c.person_id: c for c in enquiry.candidates.all()}
+    added = []
+    for ranked in matching.rank_for_enquiry(enquiry):
+        values = {
+            "rank": ranked.rank,
+            "score": ranked.score,
+            "match_weight": ranked.match_weight,
+            "explanation": ranked.explanation,
+            "evidence": _evidence(ranked),
+        }
+        candidate = existing.get(ranked.person_id)
+        if candidate is None:
+            added.append(
+                Candidate.objects.create(
+                    enquiry=enquiry, person_id=ranked.person_id, found_later=found_later, **values
+                )
+            )
+        elif candidate.decision == Decision.PENDING:
+            for key, value in values.items():
+                setattr(candidate, key, value)
+            candidate.save(update_fields=list(values))
+    return added
+
+
+def match_person_against_open_enquiries(person: Person) -> list[Candidate]:
+    """A person was added or changed: file them under their keys, match them against the
+    open enquiries that share a key, and tell each caseworker of a new candidate."""
+    keys = matching.store_person_keys(person)
+    if not keys:
+        return []
+    enquiries = (
+        Enquiry.objects.filter(pk__in=matching.enquiries_sharing_keys(keys))
+        .exclude(status=S.CLOSED)
+        .exclude(enquirer=person)
+    )
+    added = []
+    for enquiry in enquiries:
+        for candidate in run_matching(enquiry, found_later=True):
+            added.append(candidate)
+            if enquiry.caseworker_id:
+                Notification.objects.create(
+                    user_id=enquiry.caseworker_id,
+                    kind=NotificationKind.NEW_CANDIDATE,
+                    enquiry=enquiry,
+                    candidate=candidate,
+                )
+    return added
+
+
+def follow_merge(survivor: Person, merged: Person) -> None:
+    """Enquiries about or by a merged record now concern the survivor. A consent given
+    under the old record does not carry over: disclosure stays closed until it is recorded
+    again (safe by default; issue 10 brings undo)."""
+    for enquiry in Enquiry.objects.filter(sought_person=merged):
+        enquiry.sought_person = survivor
+        enquiry.save()
+    for enquiry in Enquiry.objects.filter(enquirer=merged):
+        enquiry.enquirer = survivor
+        enquiry.save()
+
+
+# -- candidates ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def decide_candidate(*, user: User, candidate: Candidate, decision: str, reason: str) -> Candidate:
+    """Record a judgement on a candidate: same person, not the same, or unsure, with a
+    reason. "Same" makes the candidate the sought person; reversing it undoes that."""
+    enquiry = candidate.enquiry
+    _require_worker(user, enquiry)
+    _require_open(enquiry)
+    if decision not in (Decision.SAME, Decision.NOT_SAME, Decision.UNSURE):
+        raise ValidationError({"decision": f"unknown decision {decision!r}"})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason for the decision.")})
+    if decision == candidate.decision:
+        raise ValidationError({"decision": _("This decision is already recorded.")})
+    if (
+        decision == Decision.SAME
+        and enquiry.candidates.filter(decision=Decision.SAME).exclude(pk=candidate.pk).exists()
+    ):
+        raise ValidationError(
+            {"decision": _("Another candidate is already confirmed; reverse that first.")}
+        )
+    previous = candidate.decision
+    candidate.decision = decision
+    candidate.decided_by = user
+    candidate.decided_at = timezone.now()
+    candidate.decision_reason = reason.strip()[:300]
+    candidate.save()
+    CandidateDecision.objects.create(
+        candidate=candidate, decision=decision, by=user, reason=candidate.decision_reason
+    )
+    record(
+        Action.CHANGE,
+        object_type="tracing.candidate",
+        object_id=candidate.pk,
+        field="decision",
+        detail={
+            "enquiry": enquiry.reference,
+            "person": candidate.person.reference,
+            "decision": decision,
+            "previous": previous,
+        },
+    )
+    if decision == Decision.SAME:
+        enquiry.sought_person = candidate.person
+        enquiry.save()
+        if enquiry.status in (S.OPEN, S.SEARCHING):
+            _move(enquiry, S.CANDIDATE_FOUND, by=user, note=candidate.person.reference)
+    elif previous == Decision.SAME:
+        enquiry.sought_person = None
+        enquiry.save()
+        if enquiry.status in (S.CANDIDATE_FOUND, S.PERSON_ASKED):
+            _move(enquiry, S.SEARCHING, by=user, note="confirmation reversed")
+    return candidate
+
+
+# -- consent ---------------------------------------------------------------------------------
+
+
+def enquiry_consent(enquiry: Enquiry) -> Consent | None:
+    """The sought person's consent in force for this enquiry and this enquirer, if any.
+    Only a consent (not another legal basis) for family tracing counts."""
+    if enquiry.sought_person_id is None:
+        return None
+    consent = consent_in_force(enquiry.sought_person, enquiry.consent_context)
+    if consent is None:
+        return None
+    if (
+        consent.basis != LegalBasis.CONSENT
+        or consent.purpose != ConsentPurpose.FAMILY_TRACING
+        or consent.recipient_id not in (None, enquiry.enquirer_id)
+    ):
+        return None
+    return consent
+
+
+def consent_scope(enquiry: Enquiry) -> str | None:
+    consent = enquiry_consent(enquiry)
+    return consent.scope if consent is not None else None
+
+
+@transaction.atomic
+def record_enquiry_consent(
+    *,
+    user: User,
+    enquiry: Enquiry,
+    scope: str,
+    obtained_on: dt.date,
+    method: str,
+    note: str = "",
+) -> Consent:
+    """Record what the person found allows the enquirer to learn. Moves the enquiry to
+    "sought person asked" if it was not there yet."""
+    _require_worker(user, enquiry)
+    if enquiry.sought_person_id is None:
+        raise ValidationError(_("Confirm a candidate before recording their consent."))
+    consent = people_services.record_consent(
+        person=enquiry.sought_person,
+        recipient=enquiry.enquirer,
+        context=enquiry.consent_context,
+        scope=scope,
+        obtained_on=obtained_on,
+        method=method,
+        note=note,
+        by=user,
+    )
+    if enquiry.status == S.CANDIDATE_FOUND:
+        _move(enquiry, S.PERSON_ASKED, by=user, note="consent recorded")
+    return consent
+
+
+@transaction.atomic
+def withdraw_enquiry_consent(*, user: User, enquiry: Enquiry, reason: str = "") -> Consent:
+    """The sought person takes their consent back: from now on nothing is disclosed."""
+    _require_worker(user, enquiry)
+    consent = enquiry_consent(enquiry)
+    if consent is None:
+        raise ValidationError(_("There is no consent in force to withdraw."))
+    return people_services.withdraw_consent(consent=consent, by=user, reason=reason)
+
+
+# -- disclosure ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Disclosure:
+    """What the family may be told about the sought person, and nothing more."""
+
+    enquiry_reference: str
+    status: str
+    outcome: str
+    scope: str  # a ConsentScope value, or "none"
+    found: bool  # the family may be told their relative was found and is alive
+    deceased: bool
+    not_found: bool
+    may_relay_messages: bool
+    location: str | None = None
+    contact: str | None = None
+
+    @property
+    def shares_whereabouts(self) -> bool:
+        return self.location is not None or self.contact is not None
+
+
+def disclosure_for(enquiry: Enquiry, *, user: User, channel: str) -> Disclosure:
+    """The one place that decides what the enquirer may learn. Checks that the user may see
+    the enquiry, reads the sought person's location and contact only with consent to share
+    whereabouts, and audits the disclosure ("disclose") with what it contained."""
+    _require_visible(user, enquiry)
+    scope = consent_scope(enquiry)
+    deceased = enquiry.outcome == Outcome.DECEASED and enquiry.sought_person_id is not None
+    not_found = enquiry.outcome == Outcome.NOT_FOUND
+    allowed = scope if (scope and not deceased and not not_found) else None
+    location = contact = None
+    if allowed in SHARES_WHEREABOUTS:
+        reason = f"disclosure to the enquirer of {enquiry.reference} ({channel})"
+        person = enquiry.sought_person
+        location = reveal(person, "last_known_location", reason=reason)
+        contact = reveal(person, "contact", reason=reason)
+    disclosure = Disclosure(
+        enquiry_reference=enquiry.reference,
+        status=enquiry.status,
+        outcome=enquiry.outcome,
+        scope=allowed or "none",
+        found=allowed in SAYS_ALIVE,
+        deceased=deceased,
+        not_found=not_found,
+        may_relay_messages=allowed in RELAYS_MESSAGES,
+        location=location,
+        contact=contact,
+    )
+    record(
+        Action.DISCLOSE,
+        object_type="tracing.enquiry",
+        object_id=enquiry.pk,
+        detail={
+            "channel": channel,
+            "recipient": enquiry.enquirer.reference,
+            "scope": disclosure.scope,
+            "fields": [
+                name
+                for name, value in (("location", location), ("contact", contact))
+                if value is not None
+            ]
+            + (["alive_and_well"] if disclosure.found else [])
+            + (["deceased"] if deceased else []),
+        },
+    )
+    return disclosure
+
+
+@dataclasses.dataclass(frozen=True)
+class FamilyReply:
+    """The reply to the family: the letter's content, built only from a Disclosure."""
+
+    disclosure: Disclosure
+    enquirer_name: str
+    sought_name: str
+    paragraphs: list[str]
+    messages: list[FamilyMessage]
+
+
+def _reply_paragraphs(d: Disclosure) -> list[str]:
+    if d.deceased:
+        return [_("We are very sorry to tell you that your relative has died.")]
+    if d.not_found:
+        return [_("Despite our search, we have not been able to find your relative.")]
+    if not d.found:
+        return [
+            _(
+                "We are still handling your enquiry. At this time we have no information "
+                "about your relative that we are able to share with you."
+            )
+        ]
+    paragraphs = [_("We have found your relative, who is alive and well.")]
+    if d.shares_whereabouts:
+        paragraphs.append(
+            _("Your relative has agreed that we give you their whereabouts and contact details.")
+        )
+    elif d.may_relay_messages:
+        paragraphs.append(_("Your relative has agreed to exchange messages with you through us."))
+    else:
+        paragraphs.append(_("Your relative did not wish us to pass on anything more."))
+    return paragraphs
+
+
+def family_reply(enquiry: Enquiry, *, user: User, channel: str = "letter") -> FamilyReply:
+    """The reply to the family (page, printable letter, API), with exactly what the consent
+    allows: messages from the sought person only when it allows messages."""
+    disclosure = disclosure_for(enquiry, user=user, channel=channel)
+    messages: list[FamilyMessage] = []
+    if disclosure.may_relay_messages:
+        messages = list(
+            enquiry.messages.filter(
+                direction=MessageDirection.TO_ENQUIRER,
+                state__in=[MessageState.APPROVED, MessageState.DELIVERED, MessageState.REPLIED],
+            )
+        )
+    enquirer_name = enquiry.enquirer.primary_name
+    return FamilyReply(
+        disclosure=disclosure,
+        enquirer_name=str(enquirer_name) if enquirer_name else "",
+        sought_name=enquiry.sought_name,
+        paragraphs=_reply_paragraphs(disclosure),
+        messages=messages,
+    )
+
+
+# -- family messages -------------------------------------------------------------------------
+
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_PHONE = re.compile(r"(?:\+|\b00)?\d(?:[\s\-./()]{0,3}\d){6,}")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WEB = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_ADDRESS_WORDS = re.compile(
+    r"\b(?:street|road|avenue|apartment|apt|flat no|house no|p\.?\s?o\.?\s?box|postcode|"
+    r"zip code|rruga|lagjja|pallati|kutia postare|rue|strasse|straße)\b",
+    re.IGNORECASE,
+)
+_ADDRESS_WORDS_ARABIC = ("خیابان", "کوچه", "پلاک", "طبقه", "بلوک", "کدپستی", "شارع", "عمارة", "ص.ب")
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_DIGITS).casefold()
+    return re.sub(r"\s+", " ", text)
+
+
+def _recorded_parts(value: str | None) -> Iterable[str]:
+    for part in re.split(r"[,;\n]", value or ""):
+        part = _plain(part).strip()
+        if len(part) >= 4:
+            yield part
+
+
+def address_problems(text: str, person: Person | None) -> list[str]:
+    """Why a message would carry an address or a way to reach someone, or [] if it does
+    not: the sought person's recorded location or contact (read with an audited reason),
+    a phone number, an e-mail or web address, or words of a postal address."""
+    plain = _plain(text)
+    problems = []
+    if person is not None:
+        for field in ("last_known_location", "contact"):
+            recorded = reveal(person, field, reason="checking a family message for an address")
+            if any(part in plain for part in _recorded_parts(recorded)):
+                problems.append(_("It contains the sought person's recorded location or contact."))
+                break
+    if _PHONE.search(plain):
+        problems.append(_("It contains what looks like a telephone number."))
+    if _EMAIL.search(plain) or _WEB.search(plain):
+        problems.append(_("It contains an e-mail or web address."))
+    if _ADDRESS_WORDS.search(plain) or any(word in plain for word in _ADDRESS_WORDS_ARABIC):
+        problems.append(_("It contains what looks like a postal address."))
+    return problems
+
+
+def _check_message(message_text: str, enquiry: Enquiry, direction: str) -> None:
+    """A message to the family never carries an address unless the sought person agreed
+    to share their whereabouts, and needs their consent to messages at all."""
+    if direction != MessageDirection.TO_ENQUIRER:
+        return
+    scope = consent_scope(enquiry)
+    if scope not in RELAYS_MESSAGES or enquiry.outcome == Outcome.DECEASED:
+        raise ValidationError(
+            _("The sought person has not agreed to exchange messages with the family.")
+        )
+    if scope not in SHARES_WHEREABOUTS:
+        problems = address_problems(message_text, enquiry.sought_person)
+        if problems:
+            raise ValidationError(
+                {
+                    "text": [
+                        _(
+                            "The sought person has not agreed to share their whereabouts, "
+                            "so this message cannot be relayed."
+                        ),
+                        *problems,
+                    ]
+                }
+            )
+
+
+def _notify_reviewers(message: FamilyMessage) -> None:
+    enquiry = message.enquiry
+    if enquiry.team_id is None:
+        return
+    reviewers = User.objects.filter(
+        team_id=enquiry.team_id, role=Role.SUPERVISOR, is_active=True
+    ).exclude(pk=message.author_id)
+    Notification.objects.bulk_create(
+        Notification(user=reviewer, kind=NotificationKind.MESSAGE_TO_REVIEW, enquiry=enquiry)
+        for reviewer in reviewers
+    )
+
+
+@transaction.atomic
+def write_message(
+    *,
+    user: User,
+    enquiry: Enquiry,
+    direction: str,
+    text: str,
+    transcribed: bool = False,
+    reply_to: FamilyMessage | None = None,
+) -> FamilyMessage:
+    """A caseworker writes or transcribes a message; it waits as a draft for review."""
+    _require_worker(user, enquiry)
+    _require_open(enquiry)
+    if direction not in MessageDirection.values:
+        raise ValidationError({"direction": f"unknown direction {direction!r}"})
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("A message cannot be empty.")})
+    if direction == MessageDirection.TO_SOUGHT and enquiry.sought_person_id is None:
+        raise ValidationError(_("Confirm a candidate before writing to them."))
+    _check_message(text, enquiry, direction)
+    message = FamilyMessage.objects.create(
+        enquiry=enquiry,
+        direction=direction,
+        text=text,
+        transcribed=transcribed,
+        reply_to=reply_to,
+        author=user,
+    )
+    _notify_reviewers(message)
+    return message
+
+
+@transaction.atomic
+def review_message(
+    *, user: User, message: FamilyMessage, approve: bool, note: str = ""
+) -> FamilyMessage:
+    """A second person reads the message: approves it for delivery or sends it back."""
+    _require_worker(user, message.enquiry)
+    if message.author_id == user.pk:
+        raise PermissionDenied("a message is reviewed by someone other than its author")
+    if message.state != MessageState.DRAFT:
+        raise ValidationError(_("Only a draft can be reviewed."))
+    if approve:
+        _check_message(message.text, message.enquiry, message.direction)
+    elif not note.strip():
+        raise ValidationError({"review_note": _("Say what needs to change.")})
+    message.reviewed_by = user
+    message.reviewed_at = timezone.now()
+    message.review_note = note.strip()[:300]
+    if approve:
+        message.state = MessageState.APPROVED
+    message.save()
+    return message
+
+
+@transaction.atomic
+def deliver_message(*, user: User, message: FamilyMessage, delivered: bool) -> FamilyMessage:
+    """Record that an approved message was delivered, or could not be."""
+    _require_worker(user, message.enquiry)
+    if message.state != MessageState.APPROVED:
+        raise ValidationError(_("Only an approved message can be delivered."))
+    if delivered:
+        # Consent may have changed since the review.
+        _check_message(message.text, message.enquiry, message.direction)
+    message.state = MessageState.DELIVERED if delivered else MessageState.UNDELIVERABLE
+    message.delivered_by = user
+    message.delivered_at = timezone.now()
+    message.save()
+    return message
+
+
+@transaction.atomic
+def record_reply(
+    *, user: User, message: FamilyMessage, text: str, transcribed: bool = True
+) -> FamilyMessage:
+    """The recipient answered a delivered message: the answer is a new draft the other way."""
+    if message.state != MessageState.DELIVERED:
+        raise ValidationError(_("Only a delivered message can be answered."))
+    direction = (
+        MessageDirection.TO_ENQUIRER
+        if message.direction == MessageDirection.TO_SOUGHT
+        else MessageDirection.TO_SOUGHT
+    )
+    reply = write_message(
+        user=user,
+        enquiry=message.enquiry,
+        direction=direction,
+        text=text,
+        transcribed=transcribed,
+        reply_to=message,
+    )
+    message.state = MessageState.REPLIED
+    message.save()
+    return reply
+
+
+# -- notifications ---------------------------------------------------------------------------
+
+
+def mark_notification_read(*, user: User, notification: Notification) -> None:
+    if notification.user_id != user.pk:
+        raise PermissionDenied("not your notification")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
