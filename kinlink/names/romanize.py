@@ -41,6 +41,7 @@ _LETTERS = {
 _VOWEL_LETTERS = "اوی"
 _SUFFIXES = (
     ("زاده", "zadeh"),
+    ("یان", "ian"),
     ("پور", "pour"),
     ("نیا", "nia"),
     ("نژاد", "nejad"),
@@ -58,16 +59,26 @@ _PREFIXES = (("عبدال", "abdol"), ("ابوال", "abol"), ("عبد", "abd"),
 
 
 def _letters(token: str) -> str:
-    """Letter-by-letter reading with a guessed short *a* between adjacent consonants."""
+    """Letter-by-letter reading with guessed short vowels between adjacent consonants.
+
+    Short vowels are not written, so they are guessed: *e* before ه + consonant (Mehran,
+    Tehran), *a* elsewhere; a consonant that closes a syllable gets none (Bahram, not
+    Baharam; Alborz, not Alaborz).
+    """
     letters = [ch for ch in token if ch in _LETTERS or ch in "اوهیع"]
     n = len(letters)
     out: list[str] = []
     inserted = False  # whether the last emitted vowel was a guess
+
+    def consonant(k: int) -> bool:
+        return 0 <= k < n and letters[k] not in _VOWEL_LETTERS and letters[k] != "ع"
+
     for i, ch in enumerate(letters):
         nxt = letters[i + 1] if i + 1 < n else ""
         if ch == "ا":
             out.append("a")
-            inserted = False
+            # a first consonant after an initial vowel closes its syllable: Alborz, Ashkan
+            inserted = i == 0
             continue
         if ch == "و":
             if i == 0 or nxt in ("ا", "ی") or (i > 0 and letters[i - 1] == "ا"):
@@ -77,7 +88,13 @@ def _letters(token: str) -> str:
                 inserted = False
                 continue
         elif ch == "ی":
-            if i == 0 or nxt in ("ا", "و") or (i > 0 and letters[i - 1] == "ا" and nxt):
+            after_alef = i > 0 and letters[i - 1] == "ا"
+            if (
+                i == 0
+                or nxt in ("ا", "و")
+                or (after_alef and nxt and not consonant(i + 1))
+                or (after_alef and nxt == "ه" and i + 2 == n)
+            ):
                 out.append("y")
             else:
                 out.append("i")
@@ -85,21 +102,25 @@ def _letters(token: str) -> str:
                 continue
         elif ch == "ه":
             if i == n - 1:
-                out.append("eh")
+                out.append("h" if i and letters[i - 1] == "ا" else "eh")  # Shah; Sayeh
                 continue
             out.append("h")
         elif ch == "ع":
-            if not out or (nxt and nxt not in _VOWEL_LETTERS):
+            if i == 0 and consonant(1):
+                out.append("a")  # Abbas
+            elif i and consonant(i - 1) and consonant(i + 1):
                 out.append("a")
-                inserted = False
+            inserted = False
             continue
         else:
             out.append(_LETTERS[ch])
-        # A consonant was emitted: guess a short vowel before a following consonant.
-        if nxt and nxt not in _VOWEL_LETTERS and nxt != "ع":
+        # A consonant was emitted: guess a short vowel before a following consonant,
+        # but not before a final ه (Gelareh) which is itself the vowel.
+        if consonant(i + 1) and not (i + 2 == n and letters[i + 1] == "ه"):
             penultimate = i + 2 == n
             if not inserted or penultimate:
-                out.append("a")
+                mehr = letters[i + 1] == "ه" and consonant(i + 2)
+                out.append("e" if mehr else "a")
                 inserted = True
             else:
                 inserted = False

@@ -40,3 +40,10 @@ def test_romanisation_is_lower_case_ascii_letters_and_spaces():
 
 def test_other_scripts_are_dropped():
     assert romanize("Иван") == ""
+
+
+def test_the_letter_by_letter_reading_guesses_syllables():
+    assert romanize("بهرام‌زاده") == "bahramzadeh"  # lexicon stem and suffix
+    assert romanize("سایه") == "sayeh"  # final ه after a glide is -eh
+    assert romanize("اشکان") == "ashkan"  # the consonant after an initial vowel closes it
+    assert romanize("گلاره").endswith("areh")  # no vowel guessed before a final ه
