@@ -19,7 +19,7 @@ __all__ = ["NameComparison", "compare_names", "name_similarity", "token_similari
 _lev = Levenshtein.normalized_similarity
 _ARABIC_D = str.maketrans({"ض": "د"})
 
-# A dropped soft vowel (the u of Hussein read as short) costs this much.
+# An unusual reading of a soft letter (the u of Hussein dropped as short) costs this much.
 SOFT_PENALTY = 0.04
 # Below this code similarity of the usual readings, other readings are not tried.
 HOPELESS = 0.45
@@ -156,7 +156,7 @@ def _variant_similarity(va: tuple[tuple[str, int], ...], vb: tuple[tuple[str, in
     return best
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=1 << 18)
 def _token_similarity(a: str, b: str) -> float:
     sa, va, fa, la = _profile(a)
     sb, vb, fb, lb = _profile(b)

@@ -43,6 +43,11 @@ SAME_NAME = [
     ("Mohammad Reza", "محمد رضا"),
     ("Hosseinzadeh", "حسین زاده"),
     ("Abdul Karim", "عبدالكريم"),
+    ("Kadhim", "کاظم"),
+    ("Rida", "رضا"),
+    ("Sahram", "Shahram"),
+    ("Ganj Khani", "Ganjkhani"),
+    ("Seyed Hossein", "سید حسین"),
 ]
 
 DIFFERENT_NAMES = [
@@ -61,6 +66,12 @@ DIFFERENT_NAMES = [
     ("Saeed", "Sadegh"),
     ("Mina", "Mona"),
     ("Ali", "Reza"),
+    ("Vahid", "Vahideh"),
+    ("وحید", "Vahideh"),
+    ("Mehrdad", "Mehrad"),
+    ("مهرداد", "Mehrad"),
+    ("Ganji", "Ganj"),
+    ("Ali", "Andia"),
 ]
 
 
