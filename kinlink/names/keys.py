@@ -92,28 +92,35 @@ def name_keys(text: str) -> set[str]:
 
 @lru_cache(maxsize=1 << 16)
 def _name_keys(text: str) -> frozenset[str]:
-    keys: set[str] = set()
     parts = name_parts(text)
-    for tok, pieces in parts:
-        if tok in HONORIFICS:
-            continue
-        keys |= token_keys(tok)
-        stem = suffix_stem(tok)
-        if stem is not None:
-            keys.add(token_skeleton(stem))
-        if len(pieces) > 1:
-            for piece in pieces:
-                if piece not in PREFIXES:
-                    keys |= token_keys(piece)
-    if not keys:
+    named = [(tok, pieces) for tok, pieces in parts if tok not in HONORIFICS]
+    if not named:
+        keys: set[str] = set()
         for tok, _ in parts:
             keys |= token_keys(tok)
-    else:
-        named = [tok for tok, _ in parts if tok not in HONORIFICS]
-        if len(named) > 1:
-            # the parts run together, so that a name split or glued differently still
-            # meets: Ali Akbari / Aliakbari, Ghareh Dagh / Gharadagh
-            joined = "".join(_skeleton_code(tok) for tok in named)
-            keys.add(expand_code(joined))
-            keys.add(_loose(joined))
+        return frozenset(keys)
+    if len(named) == 1:
+        return _part_keys(*named[0])
+    keys = set()
+    for tok, pieces in named:
+        keys |= _part_keys(tok, pieces)
+    # the parts run together, so that a name split or glued differently still meets:
+    # Ali Akbari / Aliakbari, Ghareh Dagh / Gharadagh
+    joined = "".join([_skeleton_code(tok) for tok, _ in named])
+    keys.add(expand_code(joined))
+    keys.add(_loose(joined))
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=1 << 18)
+def _part_keys(tok: str, pieces: tuple[str, ...]) -> frozenset[str]:
+    """Keys of one part: its own, its stem's (Hosseinzadeh) and its halves' (Mohammadreza)."""
+    keys = set(token_keys(tok))
+    stem = suffix_stem(tok)
+    if stem is not None:
+        keys.add(token_skeleton(stem))
+    if len(pieces) > 1:
+        for piece in pieces:
+            if piece not in PREFIXES:
+                keys |= token_keys(piece)
     return frozenset(keys)
