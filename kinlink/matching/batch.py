@@ -1,3 +1,4 @@
+# ruff: noqa: S608  -- the SQL here is assembled from internal table names and numbers only
 """Batch linkage: many requests against the registry, with Splink on DuckDB or Spark.
 
 1. Python computes the features of every name reading (:mod:`kinlink.names` via

@@ -23,15 +23,27 @@ quarter of the rows are dead).
 
 from __future__ import annotations
 
+import gc
 import threading
 from array import array
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.process import cdist
 
 from .explain import explain_levels
-from .features import BIRTH_LEVELS, BirthFeat, NameFeat, name_level
+from .features import (
+    BIRTH_LEVELS,
+    JW_CLOSE,
+    JW_VARIANT,
+    NAME_LEVELS,
+    PLACE_LEVELS,
+    TF_LEVELS,
+    BirthFeat,
+    NameFeat,
+)
 from .keys import (
     CandidatePolicy,
     NameVariant,
@@ -71,6 +83,74 @@ class _Col:
         return self.data[: self.n]
 
 
+class _Vocab:
+    """Distinct name/place values with integer codes of their features, so that the
+    comparison levels of one query value against many values are numpy operations."""
+
+    __slots__ = (
+        "codes", "feats", "ids", "nick_post", "norm", "roman", "romans", "script", "skel", "tfkey",
+    )
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.feats: list[NameFeat] = []
+        self.romans = _Col(object, "")  # romanised text per value ("" when none)
+        self.nick_post: dict[str, array] = {}  # nickname/token skeleton -> value ids
+        self.codes: dict[str, dict[str, int]] = {
+            "norm": {}, "roman": {}, "skel": {}, "script": {}, "tfkey": {}
+        }
+        self.norm = _Col(np.int32, -1)
+        self.roman = _Col(np.int32, -1)
+        self.skel = _Col(np.int32, -1)
+        self.script = _Col(np.int32, -1)
+        self.tfkey = _Col(np.int32, -1)
+
+    def _code(self, kind: str, value: str | None, *, create: bool) -> int:
+        if value is None:
+            return -1
+        table = self.codes[kind]
+        c = table.get(value)
+        if c is None:
+            if not create:
+                return -2  # never equal to a stored code
+            c = len(table)
+            table[value] = c
+        return c
+
+    def vid(self, feat: NameFeat | None) -> int:
+        if feat is None:
+            return -1
+        vid = self.ids.get(feat.text)
+        if vid is None:
+            vid = len(self.feats)
+            self.ids[feat.text] = vid
+            self.feats.append(feat)
+            self.romans.append(feat.roman or "")
+            for k in feat.nick:
+                post = self.nick_post.get(k)
+                if post is None:
+                    self.nick_post[k] = array("i", (vid,))
+                else:
+                    post.append(vid)
+            self.norm.append(self._code("norm", feat.norm, create=True))
+            self.roman.append(self._code("roman", feat.roman, create=True))
+            self.skel.append(self._code("skel", feat.skel, create=True))
+            self.script.append(self._code("script", feat.script, create=True))
+            self.tfkey.append(self._code("tfkey", feat.tfkey, create=True))
+        return vid
+
+    def query_codes(self, q: NameFeat) -> tuple[int, int, int, int]:
+        return (
+            self._code("norm", q.norm, create=False),
+            self._code("roman", q.roman, create=False),
+            self._code("skel", q.skel, create=False),
+            self._code("script", q.script, create=True),
+        )
+
+
+_LEVEL_CODE = {lvl: i for i, lvl in enumerate(NAME_LEVELS)}
+
+
 class MatchIndex:
     """Registry persons indexed for interactive search.
 
@@ -89,8 +169,7 @@ class MatchIndex:
         self.params = params or ModelParams.default()
         self.policy = policy or CandidatePolicy()
         self._lock = threading.RLock()
-        self._vocab: dict[str, int] = {}
-        self._feats: list[NameFeat | None] = []
+        self._vocab = _Vocab()
         # per person slot
         self._ids: list[Any] = []
         self._slot_of: dict[Any, int] = {}
@@ -104,12 +183,14 @@ class MatchIndex:
         self._bday = _Col(np.int32, 0)
         self._gender = _Col(np.int8, 0)
         self._alive = _Col(np.bool_, 0)
+        self._row0 = _Col(np.int32, -1)
         # per row
         self._slot = _Col(np.int32, -1)
         self._given = _Col(np.int32, -1)
         self._family = _Col(np.int32, -1)
         self._postings: dict[str, int | array] = {}
         self.tf = TermFrequencies()
+        self._tfc: dict[str, _Col] = {f: _Col(np.int64, 0) for f in self.tf.totals}
         self._n_alive = 0
         self._dead_rows = 0
 
@@ -130,17 +211,10 @@ class MatchIndex:
 
     # -- vocabulary --------------------------------------------------------------------
     def _vid(self, feat: NameFeat | None) -> int:
-        if feat is None:
-            return -1
-        vid = self._vocab.get(feat.text)
-        if vid is None:
-            vid = len(self._feats)
-            self._vocab[feat.text] = vid
-            self._feats.append(feat)
-        return vid
+        return self._vocab.vid(feat)
 
     def _feat(self, vid: int) -> NameFeat | None:
-        return self._feats[vid] if vid >= 0 else None
+        return self._vocab.feats[vid] if vid >= 0 else None
 
     # -- updates -----------------------------------------------------------------------
     def add(self, record: PersonRecord) -> None:
@@ -155,14 +229,20 @@ class MatchIndex:
     def add_many(self, records: Iterable[PersonRecord]) -> int:
         """Add (or replace) many persons; returns how many were added."""
         n = 0
-        with self._lock:
-            for record in records:
-                p = prepare(record)
-                if p.id in self._slot_of:
-                    self._remove_locked(p.id)
-                self._add_prepared(p)
-                n += 1
-            self._maybe_compact()
+        was_enabled = gc.isenabled()
+        gc.disable()  # millions of small objects: the cyclic GC would rescan them all
+        try:
+            with self._lock:
+                for record in records:
+                    p = prepare(record)
+                    if p.id in self._slot_of:
+                        self._remove_locked(p.id)
+                    self._add_prepared(p)
+                    n += 1
+                self._maybe_compact()
+        finally:
+            if was_enabled:
+                gc.enable()
         return n
 
     update = add
@@ -193,6 +273,7 @@ class MatchIndex:
             self._bday.append(p.birth.day or 0)
         self._gender.append(_GENDER_CODE[p.gender])
         self._alive.append(1)
+        self._row0.append(self._slot.n)
         rows = []
         for v in p.variants:
             row = self._slot.n
@@ -227,6 +308,11 @@ class MatchIndex:
         ):
             if feat is not None:
                 tf.add(fld, feat.tfkey, delta)
+                col = self._tfc[fld]
+                code = self._vocab.tfkey.data[self._vocab.vid(feat)]
+                while col.n <= code:
+                    col.append(0)
+                col.data[code] += delta
 
     def _prepared_of_slot(self, slot: int) -> PreparedRecord:
         variants = self._variants_of.get(slot)
@@ -256,11 +342,7 @@ class MatchIndex:
         )
 
     def _first_row(self, slot: int) -> int:
-        rows = self._rows_of.get(slot)
-        if rows is not None:
-            return rows[0]
-        # rows are appended in slot order; find by search on the slot column
-        return int(np.searchsorted(self._slot.view, slot))
+        return int(self._row0.data[slot])
 
     def _remove_locked(self, person_id: Any) -> None:
         slot = self._slot_of.pop(person_id)
@@ -334,28 +416,82 @@ class MatchIndex:
         fld: str,
         q: NameFeat | None,
         ids: np.ndarray,
-        cache: dict[tuple[str, str | None, int], tuple[str, float]],
         *,
         place: bool = False,
     ) -> np.ndarray:
+        """Weights of one query value against the values ``ids`` (vocabulary ids).
+
+        The same rules as :func:`kinlink.matching.features.name_level`, applied to the
+        distinct values at once (integer feature codes, rapidfuzz's ``cdist``)."""
         if q is None:
             return np.zeros(len(ids), dtype=np.float64)
         uniq, inv = np.unique(ids, return_inverse=True)
+        present = uniq >= 0
+        u = uniq[present]
+        voc = self._vocab
+        q_norm, q_roman, q_skel, q_script = voc.query_codes(q)
+        norm_eq = voc.norm.data[u] == q_norm
+        roman_eq = (voc.roman.data[u] == q_roman) & (q_roman >= 0)
+        skel_eq = (voc.skel.data[u] == q_skel) & (q_skel >= 0)
+        other = (voc.script.data[u] != q_script) & (roman_eq | skel_eq) & ~norm_eq
+        level = np.full(len(u), _LEVEL_CODE["different"], dtype=np.int8)
+        level[norm_eq] = _LEVEL_CODE["exact"]
+        level[other] = _LEVEL_CODE["other_script"]
+        rest = np.flatnonzero(~norm_eq & ~other)
+        if len(rest):
+            level[rest[skel_eq[rest]]] = _LEVEL_CODE["variant"]
+            need = rest[~skel_eq[rest]]
+            jw = np.zeros(len(need), dtype=np.float64)
+            if len(need) and q.roman:
+                romans = voc.romans.data[u[need]]
+                jw = cdist([q.roman], romans, scorer=JaroWinkler.similarity, dtype=np.float64)[0]
+                jw[romans == ""] = 0.0
+            level[need[jw >= JW_VARIANT]] = _LEVEL_CODE["variant"]
+            low = jw < JW_VARIANT
+            posts = [voc.nick_post[k] for k in q.nick if k in voc.nick_post] if not place else []
+            if posts:
+                sharing = np.concatenate([np.frombuffer(p, dtype=np.int32) for p in posts])
+                low_pos = np.flatnonzero(low)
+                hit = np.isin(u[need[low_pos]], sharing)
+                level[need[low_pos[hit]]] = _LEVEL_CODE["nickname"]
+                low[low_pos[hit]] = False
+            level[need[low & (jw >= JW_CLOSE)]] = _LEVEL_CODE["close"]
+        w = self._level_weights(fld, q, u, level, place)
+        out = np.zeros(len(uniq), dtype=np.float64)
+        out[present] = w
+        return out[inv]
+
+    def _level_weights(
+        self, fld: str, q: NameFeat, u: np.ndarray, level: np.ndarray, place: bool
+    ) -> np.ndarray:
         params = self.params
-        tf = self.tf
-        tf_q = tf.tf(fld, q.tfkey)
-        w = np.empty(len(uniq), dtype=np.float64)
-        for i, vid in enumerate(uniq.tolist()):
-            ck = (fld, q.text, vid)
-            hit = cache.get(ck)
-            if hit is None:
-                r = self._feats[vid] if vid >= 0 else None
-                lvl = name_level(q, r, place=place)
-                wt = params.level_weight(fld, lvl, tf_q, tf.tf(fld, r.tfkey if r else None))
-                hit = (lvl, wt)
-                cache[ck] = hit
-            w[i] = hit[1]
-        return w[inv]
+        names = PLACE_LEVELS if place else NAME_LEVELS
+        table = np.array(
+            [params.weights[fld].get(lvl, 0.0) for lvl in NAME_LEVELS], dtype=np.float64
+        )
+        w = table[level]
+        # term-frequency adjustment (see ModelParams.level_weight)
+        total = self.tf.totals[fld]
+        tf_q = self.tf.tf(fld, q.tfkey)
+        codes = self._vocab.tfkey.data[u]
+        col = self._tfc[fld]
+        counts = np.zeros(len(u), dtype=np.float64)
+        known = codes < col.n
+        counts[known] = col.data[codes[known]]
+        tf_r = counts / total if total else counts
+        has_r = counts > 0
+        if tf_q is None:
+            tf = np.where(has_r, tf_r, np.nan)
+        else:
+            tf = np.where(has_r, np.maximum(tf_r, tf_q), tf_q)
+        for lvl in TF_LEVELS:
+            if lvl not in names:
+                continue
+            sel = (level == _LEVEL_CODE[lvl]) & ~np.isnan(tf)
+            if sel.any():
+                scaled = np.maximum(tf[sel] * params.tf_scale[fld][lvl], params.tf_min)
+                w[sel] = params.log2m[fld][lvl] - np.log2(scaled)
+        return w
 
     def _birth_weights(self, q: BirthFeat | None, slots: np.ndarray) -> np.ndarray:
         if q is None:
@@ -455,12 +591,11 @@ class MatchIndex:
         return score_prepared(self.params, self.tf, q, only)
 
     def _score_rows(self, q: PreparedRecord, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        cache: dict[tuple[str, str | None, int], tuple[str, float]] = {}
         slots = self._slot.data[rows]
         base = (
-            self._name_weights("father_name", q.father, self._father.data[slots], cache)
-            + self._name_weights("mother_name", q.mother, self._mother.data[slots], cache)
-            + self._name_weights("birth_place", q.place, self._place.data[slots], cache, place=True)
+            self._name_weights("father_name", q.father, self._father.data[slots])
+            + self._name_weights("mother_name", q.mother, self._mother.data[slots])
+            + self._name_weights("birth_place", q.place, self._place.data[slots], place=True)
             + self._birth_weights(q.birth, slots)
             + self._gender_weights(q.gender, slots)
         )
@@ -471,8 +606,8 @@ class MatchIndex:
         for vi, v in enumerate(q.variants):
             pen = self.params.swap_penalty if v.kind == "swapped" else self.params.normal_penalty
             w = (
-                self._name_weights("given_name", v.given, given_ids, cache)
-                + self._name_weights("family_name", v.family, family_ids, cache)
+                self._name_weights("given_name", v.given, given_ids)
+                + self._name_weights("family_name", v.family, family_ids)
                 + pen
             )
             better = w > best

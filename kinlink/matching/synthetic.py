@@ -234,7 +234,9 @@ def _family_names(rng: random.Random, n: int) -> list[Names]:
             fa = stem[0] + suf[0]
             lat = tuple(s + x for s in stem[1:] for x in suf[1:])
             out.setdefault(fa, Names(fa, lat))
-    while len(out) < n:
+    attempts = 0
+    while len(out) < n and attempts < 20 * n:
+        attempts += 1
         a, b, suf = rng.choice(_STEMS), rng.choice(_STEMS), rng.choice(_SUFFIXES)
         if a is b:
             continue
@@ -360,7 +362,7 @@ def make_registry(n: int, seed: int = 1, *, n_family: int | None = None) -> Synt
     names follow Zipf-like frequencies, so common names are very common.
     """
     rng = random.Random(seed)
-    pools = _Pools(rng, n_family or max(600, n // 20))
+    pools = _Pools(rng, n_family or min(max(600, n // 20), 20_000))
     truths = _truths(rng, pools, n)
     out = SyntheticRegistry(_record(rng, f"P{i}", t) for i, t in enumerate(truths))
     out.truths = {r.id: t for r, t in zip(out, truths, strict=True)}
