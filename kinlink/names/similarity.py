@@ -165,7 +165,8 @@ def _token_similarity(a: str, b: str) -> float:
     if not va[0][0] or not vb[0][0]:  # a part without consonants: compare as written
         return _lev(a, b) if sa == sb else 0.0
     s_code = _variant_similarity(va, vb)
-    if s_code < 1.0 - LOOSE_PENALTY:  # letters spellings confuse (Sahram, Shahram)
+    if HOPELESS - LOOSE_PENALTY <= s_code < 1.0 - LOOSE_PENALTY:
+        # letters that spellings confuse (Sahram, Shahram); hopeless pairs are not tried
         s_code = max(s_code, _lev(la, lb) - LOOSE_PENALTY)
     if sa == "a" and sb == "a":
         return CODE_WEIGHT * s_code + (1.0 - CODE_WEIGHT) * _lev(a, b)
