@@ -91,3 +91,32 @@ def verified_client(client):
         return client
 
     return login
+
+
+@pytest.fixture(scope="session")
+def demo_data_dir(tmp_path_factory):
+    """One `kinlink demo --no-serve` data directory per test session, built by a real process."""
+    import sys
+
+    data_dir = tmp_path_factory.mktemp("demo-data")
+    dropped = ("DATABASE_URL", "KINLINK_TEST_DB", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    environment = {k: v for k, v in os.environ.items() if k not in dropped}
+    environment["KINLINK_DATA"] = str(data_dir)
+    subprocess.run(
+        [sys.executable, "-m", "kinlink.cli", "demo", "--no-serve"],
+        env=environment,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return data_dir
+
+
+@pytest.fixture
+def demo_copy(demo_data_dir, tmp_path):
+    """A private copy of the session's demo data directory, free to change."""
+    import shutil
+
+    target = tmp_path / "demo"
+    shutil.copytree(demo_data_dir, target)
+    return target

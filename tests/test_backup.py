@@ -55,9 +55,8 @@ def _file_hashes(root: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def demo_with_a_file(tmp_path):
-    source = tmp_path / "source"
-    assert _run(["demo", "--no-serve"], source).returncode == 0
+def demo_with_a_file(demo_copy):
+    source = demo_copy
     scan = source / "files" / "documents" / "scan-001.bin"
     scan.parent.mkdir(parents=True)
     scan.write_bytes(os.urandom(300_000))

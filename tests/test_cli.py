@@ -162,8 +162,8 @@ def test_demo_serves_the_login_page_with_security_headers(tmp_path):
         server.wait(timeout=10)
 
 
-def test_serve_refuses_to_start_with_a_wrong_field_key(tmp_path):
-    assert _run(["demo", "--no-serve"], tmp_path).returncode == 0
+def test_serve_refuses_to_start_with_a_wrong_field_key(demo_copy):
+    tmp_path = demo_copy
     result = _run(
         ["serve", "--port", str(_free_port())],
         tmp_path,
@@ -173,8 +173,8 @@ def test_serve_refuses_to_start_with_a_wrong_field_key(tmp_path):
     assert "kinlink.E002" in result.stderr
 
 
-def test_keys_rotate_reencrypts_the_demo_and_the_new_key_alone_then_reads_it(tmp_path):
-    assert _run(["demo", "--no-serve"], tmp_path).returncode == 0
+def test_keys_rotate_reencrypts_the_demo_and_the_new_key_alone_then_reads_it(demo_copy):
+    tmp_path = demo_copy
     old = (tmp_path / "field_keys").read_text().strip()
     new = _run(["keys", "new"], tmp_path).stdout.strip()
     rotated = _run(["keys", "rotate"], tmp_path, KINLINK_FIELD_KEYS=f"{new},{old}")
