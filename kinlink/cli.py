@@ -247,6 +247,22 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    from kinlink.worker import run_daily_jobs, run_forever
+
+    if args.once:
+        run_daily_jobs()
+        return 0
+    hour, _, minute = args.at.partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        print(f"error: --at {args.at!r}: write the time of day as HH:MM", file=sys.stderr)
+        return 2
+    print(f"kinlink worker: daily jobs now and every day at {args.at} (Ctrl-C to stop)", flush=True)
+    run_forever(int(hour), int(minute))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kinlink",
@@ -318,6 +334,13 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("archive")
     restore.add_argument("--passphrase-file", help="file holding the passphrase")
     restore.set_defaults(func=cmd_restore)
+
+    worker = sub.add_parser("worker", help="run the daily background jobs (reminders, retention)")
+    worker.add_argument("--once", action="store_true", help="run the jobs once and exit")
+    worker.add_argument(
+        "--at", default="06:00", help="time of day for the daily run (default 06:00)"
+    )
+    worker.set_defaults(func=cmd_worker)
 
     keys = sub.add_parser("keys", help="field encryption keys")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)

@@ -22,6 +22,9 @@ SUBCOMMANDS = [
     ["audit"],
     ["audit", "verify"],
     ["keys"],
+    ["worker"],
+    ["backup"],
+    ["restore"],
     ["keys", "rotate"],
 ]
 
@@ -79,6 +82,17 @@ def test_demo_starts_again_from_a_fresh_database(tmp_path):
         ["createuser", "extra", "--role", "analyst", "--password", "x-long-password-1"], tmp_path
     )
     assert duplicate.returncode == 0, "the second demo should have started from an empty database"
+
+
+def test_worker_runs_the_daily_jobs_once(demo_copy):
+    result = _run(["worker", "--once"], demo_copy)
+    assert result.returncode == 0, result.stderr
+    assert "cases_reminders" in result.stdout
+
+
+def test_worker_names_a_malformed_time_of_day(tmp_path):
+    result = _run(["worker", "--at", "25:00"], tmp_path)
+    assert result.returncode == 2 and "--at" in result.stderr
 
 
 def test_createuser_names_the_field_of_a_bad_value(tmp_path):
