@@ -170,8 +170,22 @@ def run_kinlink(data_dir: Path, n_requests: int | None, show_misses: int) -> dic
 
     candidates: dict[str, list[tuple[str, float]]] = {}
     t0 = time.perf_counter()
+    last = [0.0, ""]
+
+    def progress(stage: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if stage != last[1] or now - last[0] > 30:
+            log(f"kinlink batch: {stage} {done:,}/{total:,} ({now - t0:.0f}s)")
+            last[:] = [now, stage]
+
     results = link_batch(
-        requests, persons, top_k=TOP_K, threshold=0.0, backend="duckdb", params=params
+        requests,
+        persons,
+        top_k=TOP_K,
+        threshold=0.0,
+        backend="duckdb",
+        params=params,
+        progress=progress,
     )
     for res in results:
         candidates[str(res.request_id)] = [
@@ -421,7 +435,11 @@ def run_worker(
         cmd += ["--requests", str(n_requests)]
     log(f"running {system} on {data_dir.name} ...")
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=BENCH.parent, timeout=timeout, check=False)
+    try:
+        proc = subprocess.run(cmd, cwd=BENCH.parent, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        log(f"{system} did not finish within {timeout:.0f}s; stopped")
+        return None
     if proc.returncode != 0:
         log(f"{system} failed (exit {proc.returncode}) after {time.perf_counter() - t0:.0f}s")
         return None
