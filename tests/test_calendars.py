@@ -56,8 +56,17 @@ def test_persian_and_arabic_digits_and_markers(text):
 
 @pytest.mark.parametrize(
     ("text", "pm"),
-    [("about 1965", 2), ("c. 1965", 2), ("ca 1965", 2), ("~1965", 2), ("1965?", 2),
-     ("1965±3", 3), ("1965 +/- 5", 5), ("circa 1965", 2), ("حدود ۱۹۶۵", 2)],
+    [
+        ("about 1965", 2),
+        ("c. 1965", 2),
+        ("ca 1965", 2),
+        ("~1965", 2),
+        ("1965?", 2),
+        ("1965±3", 3),
+        ("1965 +/- 5", 5),
+        ("circa 1965", 2),
+        ("حدود ۱۹۶۵", 2),
+    ],
 )
 def test_approximate_years_carry_a_tolerance(text, pm):
     d = parse_birth_date(text, today=TODAY)

@@ -80,7 +80,7 @@ class CsvFormatError(ValueError):
 
 def _open_text(source: str | Path | TextIO) -> tuple[TextIO, bool]:
     if isinstance(source, (str, Path)):
-        return open(source, encoding="utf-8-sig", newline=""), True  # noqa: SIM115
+        return open(source, encoding="utf-8-sig", newline=""), True
     return source, False
 
 
@@ -231,7 +231,9 @@ def write_results_csv(
         n = 0
         for res in results:
             for c in res.candidates[: top_k if top_k is not None else None]:
-                w.writerow([res.request_id, c.person_id, c.rank, _fmt_score(c.score), c.explanation])
+                w.writerow(
+                    [res.request_id, c.person_id, c.rank, _fmt_score(c.score), c.explanation]
+                )
                 n += 1
         return n
     finally:

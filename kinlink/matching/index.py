@@ -88,7 +88,16 @@ class _Vocab:
     comparison levels of one query value against many values are numpy operations."""
 
     __slots__ = (
-        "codes", "feats", "ids", "nick_post", "norm", "roman", "romans", "script", "skel", "tfkey",
+        "codes",
+        "feats",
+        "ids",
+        "nick_post",
+        "norm",
+        "roman",
+        "romans",
+        "script",
+        "skel",
+        "tfkey",
     )
 
     def __init__(self) -> None:
@@ -97,7 +106,11 @@ class _Vocab:
         self.romans = _Col(object, "")  # romanised text per value ("" when none)
         self.nick_post: dict[str, array] = {}  # nickname/token skeleton -> value ids
         self.codes: dict[str, dict[str, int]] = {
-            "norm": {}, "roman": {}, "skel": {}, "script": {}, "tfkey": {}
+            "norm": {},
+            "roman": {},
+            "skel": {},
+            "script": {},
+            "tfkey": {},
         }
         self.norm = _Col(np.int32, -1)
         self.roman = _Col(np.int32, -1)

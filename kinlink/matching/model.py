@@ -36,7 +36,71 @@ from typing import Any
 
 from .features import FIELDS, LEVELS, MISSING, TF_FIELDS, TF_LEVELS
 
-__all__ = ["ModelParams", "logit", "sigmoid"]
+__all__ = ["A_PRIORI_M", "ModelParams", "TermFrequencies", "logit", "sigmoid"]
+
+#: m probabilities set a priori (not fitted on any benchmark), from how records of the
+#: same person differ when families and caseworkers write names down:
+#: - about half of true pairs come in different scripts (a family's Latin spelling
+#:   against a Persian-script record or the reverse), hence "other_script" close to
+#:   "exact";
+#: - a fifth are different Latin (or Arabic/Persian) spellings ("variant");
+#: - a few percent nicknames or partial names, typos ("close"), and plain errors;
+#: - fathers', mothers' names and places are noted less carefully (more "different";
+#:   a province for a town, a full name for a given name);
+#: - families usually know the birth year, often only roughly: most pairs agree on
+#:   the year, a third are 1-3 years off, a few much further;
+#: - gender is almost never wrong.
+A_PRIORI_M: dict[str, dict[str, float]] = {
+    "given_name": {
+        "exact": 0.35,
+        "other_script": 0.35,
+        "variant": 0.19,
+        "nickname": 0.03,
+        "close": 0.04,
+        "different": 0.04,
+    },
+    "family_name": {
+        "exact": 0.38,
+        "other_script": 0.35,
+        "variant": 0.18,
+        "nickname": 0.02,
+        "close": 0.04,
+        "different": 0.03,
+    },
+    "father_name": {
+        "exact": 0.34,
+        "other_script": 0.31,
+        "variant": 0.15,
+        "nickname": 0.02,
+        "close": 0.04,
+        "different": 0.14,
+    },
+    "mother_name": {
+        "exact": 0.31,
+        "other_script": 0.29,
+        "variant": 0.14,
+        "nickname": 0.02,
+        "close": 0.05,
+        "different": 0.19,
+    },
+    "birth": {
+        "same_day": 0.20,
+        "same_year_other_day": 0.04,
+        "same_year": 0.46,
+        "1_year": 0.15,
+        "2_3_years": 0.09,
+        "4_6_years": 0.04,
+        "different": 0.02,
+    },
+    "gender": {"same": 0.98, "different": 0.02},
+    "birth_place": {
+        "exact": 0.41,
+        "other_script": 0.31,
+        "variant": 0.12,
+        "close": 0.03,
+        "different": 0.13,
+    },
+}
 
 _DEFAULT_JSON = "default_model.json"
 
@@ -149,8 +213,8 @@ class ModelParams:
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": "kinlink-matching-model/1",
-            "m": self.m,
-            "u": self.u,
+            "m": {f: {k: round(v, 12) for k, v in d.items()} for f, d in self.m.items()},
+            "u": {f: {k: round(v, 12) for k, v in d.items()} for f, d in self.u.items()},
             "prior_present": self.prior_present,
             "swap_rate": self.swap_rate,
             "tf_min": self.tf_min,

@@ -101,7 +101,8 @@ def _name_comparison(fld: str, params: ModelParams | None, *, tf: bool) -> cl.Cu
     sql: dict[str, cll.ComparisonLevelCreator] = {
         "exact": cll.CustomLevel(f"{p}_norm_l = {p}_norm_r", "same"),
         "other_script": cll.CustomLevel(
-            f"{p}_script_l <> {p}_script_r AND ({p}_roman_l = {p}_roman_r OR {p}_skel_l = {p}_skel_r)",
+            f"{p}_script_l <> {p}_script_r"
+            f" AND ({p}_roman_l = {p}_roman_r OR {p}_skel_l = {p}_skel_r)",
             "same in another script",
         ),
         "variant": cll.Or(

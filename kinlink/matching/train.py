@@ -25,14 +25,14 @@ from typing import Any
 
 import numpy as np
 
-from .batch import REG, REQ, _add_feature_row, _DuckEngine, _SCHEMA, _Writer
+from .batch import _SCHEMA, REG, REQ, _add_feature_row, _DuckEngine, _Writer
 from .features import FIELDS, LEVELS, MISSING
 from .index import MatchIndex
 from .keys import CandidatePolicy, prepare
-from .model import ModelParams, TermFrequencies
+from .model import A_PRIORI_M, ModelParams, TermFrequencies
 from .records import PersonRecord
 from .search import score_prepared
-from .splink_model import build_settings
+from .splink_model import build_settings, comparison_output_name
 
 __all__ = [
     "estimate_m_from_pairs",
@@ -40,6 +40,7 @@ __all__ = [
     "estimate_u",
     "fit_calibration",
     "fit_model",
+    "make_default_model",
 ]
 
 #: Pseudo-observations pulling m estimates towards the previous values (a level never
@@ -49,6 +50,12 @@ M_PSEUDO_COUNT = 10.0
 RATE_PSEUDO_COUNT = 20.0
 #: Smallest probability any level gets (log2 of it stays finite).
 P_FLOOR = 1e-6
+#: Smallest u any level gets: a sample of a few million pairs cannot show rarer events.
+U_FLOOR = 1e-5
+#: A priori floor on u of the nickname level: a training registry may hold no
+#: nicknames at all, but in real data about 1 random pair of names in 2,000 is related
+#: by a nickname or a shared part ("Ray" and any -reza).
+U_FLOOR_NICKNAME = 5e-4
 
 
 def _normalise(d: dict[str, float]) -> dict[str, float]:
@@ -71,9 +78,9 @@ def _registry_features(records: Iterable[PersonRecord], path: Path, source: str 
 
 def _levels_from_settings(settings: dict[str, Any], key: str) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
-    by_name = {c.get("comparison_description"): c for c in settings["comparisons"]}
+    by_name = {c.get("output_column_name"): c for c in settings["comparisons"]}
     for fld in FIELDS:
-        comp = by_name.get(fld)
+        comp = by_name.get(comparison_output_name(fld))
         if comp is None:
             continue
         vals = {}
@@ -118,7 +125,14 @@ def estimate_u(
         engine.close()
         if workdir is None:
             shutil.rmtree(wd, ignore_errors=True)
-    return {f: _normalise({lvl: found.get(f, {}).get(lvl, P_FLOOR) for lvl in LEVELS[f]}) for f in FIELDS}
+    out = {}
+    for f in FIELDS:
+        vals = {}
+        for lvl in LEVELS[f]:
+            floor = U_FLOOR_NICKNAME if lvl == "nickname" else U_FLOOR
+            vals[lvl] = max(found.get(f, {}).get(lvl, 0.0), floor)
+        out[f] = _normalise(vals)
+    return out
 
 
 def estimate_m_from_pairs(
@@ -174,9 +188,7 @@ def estimate_m_with_em(
     engine = _DuckEngine(wd, "3GB", None)
     try:
         _registry_features(registry, wd / "em_reg.parquet", REG)
-        _registry_features(
-            (prepare_as_record(r) for r in requests), wd / "em_req.parquet", REQ
-        )
+        _registry_features((prepare_as_record(r) for r in requests), wd / "em_req.parquet", REQ)
         engine.load_parquet("kl_em_reg", wd / "em_reg.parquet")
         engine.load_parquet("kl_em_req", wd / "em_req.parquet")
         db_api = engine.db_api()
@@ -202,8 +214,15 @@ def estimate_m_with_em(
 def prepare_as_record(r: PersonRecord) -> PersonRecord:
     """A request as a plain record (its reading as given)."""
     return PersonRecord(
-        r.id, r.given_name, r.family_name, r.father_name, r.mother_name, r.birth, r.gender,
-        r.birth_place, [],
+        r.id,
+        r.given_name,
+        r.family_name,
+        r.father_name,
+        r.mother_name,
+        r.birth,
+        r.gender,
+        r.birth_place,
+        [],
     )
 
 
@@ -322,3 +341,40 @@ def fit_model(
         params = fit_calibration(params, index, requests, truth)
         params.meta["calibration"] = f"Platt scaling on top candidates of {len(requests)} requests"
     return params
+
+
+def make_default_model(n: int = 50_000, seed: int = 1, max_pairs: float = 5_000_000) -> ModelParams:
+    """The shipped default: a priori m, u sampled from a synthetic registry.
+
+    u describes random pairs of different people, so it needs no labels; the synthetic
+    registry (:mod:`kinlink.matching.synthetic`) has common Persian names at realistic,
+    very uneven frequencies.  Re-fit u on the real registry with :func:`fit_model`.
+    """
+    from .synthetic import make_registry
+
+    registry = make_registry(n, seed=seed)
+    u = estimate_u(registry, max_pairs=max_pairs, seed=seed)
+    m = {f: _normalise(dict(v)) for f, v in A_PRIORI_M.items()}
+    return ModelParams(
+        m=m,
+        u=u,
+        prior_present=0.5,
+        swap_rate=0.05,
+        tf_min=1e-6,
+        calibration=(1.0, 0.0),
+        meta={
+            "m": "a priori (kinlink.matching.model.A_PRIORI_M), not fitted",
+            "u": f"Splink random sampling over {n} synthetic registry persons, "
+            f"max_pairs={max_pairs:g}",
+            "prior_present": "a priori: as likely present as absent",
+            "swap_rate": "a priori: 1 in 20 records has given and family name swapped",
+        },
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    out = sys.argv[1] if len(sys.argv) > 1 else str(Path(__file__).with_name("default_model.json"))
+    make_default_model().to_json(out)
+    print(f"wrote {out}")

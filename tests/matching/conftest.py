@@ -24,7 +24,12 @@ ISSUE_REQUEST = MatchRequest(
 #: ... and the forms in which the registry may hold the sought person.
 ISSUE_FORMS = {
     "persian script, Solar Hijri year": PersonRecord(
-        "target", "حسین", "موسوی", father_name="رضا", birth=d("1344"), birth_place="اهواز",
+        "target",
+        "حسین",
+        "موسوی",
+        father_name="رضا",
+        birth=d("1344"),
+        birth_place="اهواز",
         gender="M",
     ),
     "other latin spelling": PersonRecord(

@@ -3,8 +3,8 @@
 import pytest
 
 from kinlink.matching.batch import BatchStats, link_batch
-from kinlink.matching.keys import CandidatePolicy
 from kinlink.matching.index import MatchIndex
+from kinlink.matching.keys import CandidatePolicy
 
 
 @pytest.fixture(scope="module")
@@ -13,7 +13,10 @@ def batch_run(background, labelled):
     stats = BatchStats()
     calls = []
     results = link_batch(
-        requests, background, top_k=5, stats=stats,
+        requests,
+        background,
+        top_k=5,
+        stats=stats,
         progress=lambda stage, done, total: calls.append((stage, done, total)),
     )
     return requests, truth, results, stats, calls
@@ -66,7 +69,9 @@ def test_a_tight_candidate_cap_is_honoured_the_same_way_in_both(background, labe
     idx.add_many(background)
     results = link_batch(requests[:80], background, top_k=3, policy=policy)
     for q, res in zip(requests[:80], results, strict=True):
-        assert [c.person_id for c in res.candidates] == [c.person_id for c in idx.search(q, top_k=3)]
+        assert [c.person_id for c in res.candidates] == [
+            c.person_id for c in idx.search(q, top_k=3)
+        ]
 
 
 def test_duplicate_registry_ids_are_refused(background):

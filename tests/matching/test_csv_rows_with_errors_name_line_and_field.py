@@ -76,10 +76,13 @@ def test_a_file_that_is_not_utf8_is_refused(tmp_path):
 
 def test_results_are_written_with_rank_score_and_explanation(tmp_path):
     results = [
-        MatchResult("r1", [
-            Candidate("p9", 1, 0.97, 0.98, 20.0, "family name: same; given name: same"),
-            Candidate("p3", 2, 1e-9, 1e-8, -3.0, "family name: different"),
-        ]),
+        MatchResult(
+            "r1",
+            [
+                Candidate("p9", 1, 0.97, 0.98, 20.0, "family name: same; given name: same"),
+                Candidate("p3", 2, 1e-9, 1e-8, -3.0, "family name: different"),
+            ],
+        ),
         MatchResult("r2", []),
     ]
     out = tmp_path / "out.csv"
@@ -87,7 +90,10 @@ def test_results_are_written_with_rank_score_and_explanation(tmp_path):
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert list(rows[0]) == ["request_id", "person_id", "rank", "score", "explanation"]
     assert rows[0] == {
-        "request_id": "r1", "person_id": "p9", "rank": "1", "score": "0.970000",
+        "request_id": "r1",
+        "person_id": "p9",
+        "rank": "1",
+        "score": "0.970000",
         "explanation": "family name: same; given name: same",
     }
     assert rows[1]["rank"] == "2" and float(rows[1]["score"]) == pytest.approx(1e-9)

@@ -11,12 +11,24 @@ def _explain(request, record):
 
 def test_each_level_has_its_own_words():
     rec = PersonRecord(
-        "p", "حسین", "موسوی", father_name="Reza", mother_name="Maryam",
-        birth=parse_birth_date("1963"), gender="M", birth_place="Tehran",
+        "p",
+        "حسین",
+        "موسوی",
+        father_name="Reza",
+        mother_name="Maryam",
+        birth=parse_birth_date("1963"),
+        gender="M",
+        birth_place="Tehran",
     )
     q = MatchRequest(
-        "q", "Husain", "Mousavi", father_name="Reza", mother_name="Zahra",
-        birth=parse_birth_date("1965"), gender="F", birth_place="Tehran",
+        "q",
+        "Husain",
+        "Mousavi",
+        father_name="Reza",
+        mother_name="Zahra",
+        birth=parse_birth_date("1965"),
+        gender="F",
+        birth_place="Tehran",
     )
     c = _explain(q, rec)
     assert c.explanation == (

@@ -25,11 +25,17 @@ def test_a_nickname_in_the_request_finds_the_full_name(background):
 
 def test_an_alias_recorded_for_the_person_is_matched_as_an_extra_name(background):
     target = PersonRecord(
-        "t", "Fereshteh", "Najafzadeh", father_name="Hamid", birth=parse_birth_date("1975"),
+        "t",
+        "Fereshteh",
+        "Najafzadeh",
+        father_name="Hamid",
+        birth=parse_birth_date("1975"),
         aliases=["Maryam Sadeghfar"],
     )
     idx = _index(background, target)
-    q = MatchRequest("q", "Maryam", "Sadeghfar", father_name="Hamid", birth=parse_birth_date("1975"))
+    q = MatchRequest(
+        "q", "Maryam", "Sadeghfar", father_name="Hamid", birth=parse_birth_date("1975")
+    )
     found = idx.search(q, top_k=5)
     assert found[0].person_id == "t"
     assert "recorded other name 'Maryam Sadeghfar'" in found[0].explanation
@@ -42,7 +48,11 @@ def test_an_alias_given_in_the_request_is_tried_too(background):
     )
     idx = _index(background, target)
     q = MatchRequest(
-        "q", "Roya", "Zandvand", father_name="Bijan", birth=parse_birth_date("1969"),
+        "q",
+        "Roya",
+        "Zandvand",
+        father_name="Bijan",
+        birth=parse_birth_date("1969"),
         aliases=["Parwin"],
     )
     found = idx.search(q, top_k=5)
@@ -55,6 +65,8 @@ def test_one_person_is_listed_once_even_when_several_names_match(background):
         "t", "Zahra", "Amini", birth=parse_birth_date("1980"), aliases=["زهرا امینی", "Zahra Amini"]
     )
     idx = _index(background, target)
-    found = idx.search(MatchRequest("q", "Zahra", "Amini", birth=parse_birth_date("1980")), top_k=20)
+    found = idx.search(
+        MatchRequest("q", "Zahra", "Amini", birth=parse_birth_date("1980")), top_k=20
+    )
     ids = [c.person_id for c in found]
     assert ids.count("t") == 1

@@ -9,8 +9,14 @@ from kinlink.matching.records import MatchRequest, PersonRecord
 from kinlink.matching.search import rank_candidates
 
 RECORD = PersonRecord(
-    "p", "Masoud", "Rahimzadeh", father_name="Abbas", mother_name="Shirin",
-    birth=parse_birth_date("1968"), gender="M", birth_place="Tabriz",
+    "p",
+    "Masoud",
+    "Rahimzadeh",
+    father_name="Abbas",
+    mother_name="Shirin",
+    birth=parse_birth_date("1968"),
+    gender="M",
+    birth_place="Tabriz",
 )
 AGREE = {
     "father_name": "Abbas",

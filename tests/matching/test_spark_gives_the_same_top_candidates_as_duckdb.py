@@ -13,7 +13,11 @@ def test_top_candidates_agree_between_spark_and_duckdb(tmp_path):
     requests, truth = make_requests(registry, 80, 20, seed=4)
     duck = link_batch(requests, registry, top_k=3, backend="duckdb")
     spark = link_batch(
-        requests, registry, top_k=3, backend="spark", spark_master="local[2]",
+        requests,
+        registry,
+        top_k=3,
+        backend="spark",
+        spark_master="local[2]",
         workdir=tmp_path,
     )
     assert len(duck) == len(spark) == len(requests)

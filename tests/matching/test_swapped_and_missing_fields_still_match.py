@@ -8,8 +8,11 @@ from kinlink.matching.records import MatchRequest, PersonRecord
 def test_a_request_with_swapped_names_finds_the_person(index, background):
     person = next(r for r in background if r.given_name and r.family_name and r.birth)
     q = MatchRequest(
-        "q", given_name=person.family_name, family_name=person.given_name,
-        father_name=person.father_name, birth=person.birth,
+        "q",
+        given_name=person.family_name,
+        family_name=person.given_name,
+        father_name=person.father_name,
+        birth=person.birth,
     )
     found = index.search(q, top_k=5)
     assert found[0].person_id == person.id
@@ -19,10 +22,16 @@ def test_a_request_with_swapped_names_finds_the_person(index, background):
 def test_swapping_costs_a_little_evidence_against_the_same_names_unswapped(background):
     idx = MatchIndex()
     idx.add_many(background)
-    rec = PersonRecord("x", "Yeganeh", "Sadeghfar", father_name="Bahram", birth=parse_birth_date("1971"))
+    rec = PersonRecord(
+        "x", "Yeganeh", "Sadeghfar", father_name="Bahram", birth=parse_birth_date("1971")
+    )
     idx.add(rec)
-    straight = MatchRequest("a", "Yeganeh", "Sadeghfar", father_name="Bahram", birth=parse_birth_date("1971"))
-    swapped = MatchRequest("b", "Sadeghfar", "Yeganeh", father_name="Bahram", birth=parse_birth_date("1971"))
+    straight = MatchRequest(
+        "a", "Yeganeh", "Sadeghfar", father_name="Bahram", birth=parse_birth_date("1971")
+    )
+    swapped = MatchRequest(
+        "b", "Sadeghfar", "Yeganeh", father_name="Bahram", birth=parse_birth_date("1971")
+    )
     s = idx.search(straight, top_k=1)[0]
     w = idx.search(swapped, top_k=1)[0]
     assert s.person_id == w.person_id == "x"
@@ -43,8 +52,13 @@ def test_records_missing_fields_are_still_found(background):
     idx.add_many(background)
     idx.add(PersonRecord("bare", given_name="Niloufar", family_name="Kianfar"))
     q = MatchRequest(
-        "q", given_name="نیلوفر", family_name="کیانفر", father_name="Karim",
-        birth=parse_birth_date("1980"), gender="F", birth_place="Tabriz",
+        "q",
+        given_name="نیلوفر",
+        family_name="کیانفر",
+        father_name="Karim",
+        birth=parse_birth_date("1980"),
+        gender="F",
+        birth_place="Tabriz",
     )
     found = idx.search(q, top_k=5)
     assert found[0].person_id == "bare"

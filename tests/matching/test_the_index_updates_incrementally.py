@@ -17,7 +17,9 @@ def test_a_person_added_later_is_found_at_once(background):
     idx = _fresh(background)
     keys_before = idx.n_keys
     assert all(c.person_id != "new" for c in idx.search(Q))
-    idx.add(PersonRecord("new", "یگانه", "باقرپور", father_name="داود", birth=parse_birth_date("1356")))
+    idx.add(
+        PersonRecord("new", "یگانه", "باقرپور", father_name="داود", birth=parse_birth_date("1356"))
+    )
     assert len(idx) == 501
     assert idx.n_keys > keys_before
     assert idx.search(Q)[0].person_id == "new"
@@ -25,7 +27,11 @@ def test_a_person_added_later_is_found_at_once(background):
 
 def test_adding_the_same_id_again_replaces_the_person(background):
     idx = _fresh(background)
-    idx.add(PersonRecord("p", "Yeganeh", "Bagherpour", father_name="Davoud", birth=parse_birth_date("1977")))
+    idx.add(
+        PersonRecord(
+            "p", "Yeganeh", "Bagherpour", father_name="Davoud", birth=parse_birth_date("1977")
+        )
+    )
     idx.add(PersonRecord("p", "Kourosh", "Zandi", birth=parse_birth_date("1950")))
     assert len(idx) == 501
     assert all(c.person_id != "p" for c in idx.search(Q))
@@ -35,7 +41,11 @@ def test_adding_the_same_id_again_replaces_the_person(background):
 
 def test_a_removed_person_is_no_longer_returned(background):
     idx = _fresh(background)
-    idx.add(PersonRecord("gone", "Yeganeh", "Bagherpour", father_name="Davoud", birth=parse_birth_date("1977")))
+    idx.add(
+        PersonRecord(
+            "gone", "Yeganeh", "Bagherpour", father_name="Davoud", birth=parse_birth_date("1977")
+        )
+    )
     assert idx.search(Q)[0].person_id == "gone"
     assert idx.remove("gone") is True
     assert idx.remove("gone") is False
