@@ -13,6 +13,15 @@ import pyarrow.parquet as pq
 
 BENCH = Path(__file__).resolve().parent
 THRESHOLD = 0.9
+FIELDS = [
+    "given_name",
+    "family_name",
+    "father_name",
+    "mother_name",
+    "birth_date",
+    "gender",
+    "birth_place",
+]
 
 
 def peak_rss_mb() -> float:
@@ -170,6 +179,41 @@ def missed_cases(
                 },
                 "true_rank": rank,
                 "top": [(p, round(s, 3)) for p, s in cands[:3]],
+            }
+        )
+        if len(out) >= limit:
+            break
+    return out
+
+
+def false_alarm_cases(
+    enquiries: list[dict],
+    candidates: dict[str, list[tuple[str, float]]],
+    registry_by_id: dict[str, dict],
+    limit: int = 10,
+) -> list[dict]:
+    """Absent-person enquiries that got a candidate scored >= THRESHOLD, with it."""
+    out = []
+    for e in enquiries:
+        if e["true_person_id"]:
+            continue
+        hits = [(p, s) for p, s in candidates.get(e["request_id"], []) if s >= THRESHOLD]
+        if not hits:
+            continue
+        p, s = hits[0]
+        cand = registry_by_id[p]
+        out.append(
+            {
+                "request_id": e["request_id"],
+                "source": e["source"],
+                "noise": e["noise"],
+                "enquiry": {f: e[f] for f in FIELDS},
+                "candidate": {
+                    "person_id": p,
+                    "score": round(s, 3),
+                    **{f: cand[f] for f in FIELDS},
+                    "aliases": cand["aliases"],
+                },
             }
         )
         if len(out) >= limit:

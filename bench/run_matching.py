@@ -29,6 +29,7 @@ from bench.common import (
     THRESHOLD,
     compute_metrics,
     eval_enquiries,
+    false_alarm_cases,
     load,
     log,
     missed_cases,
@@ -288,6 +289,7 @@ def _report(
         "batch_mode": batch_mode,
         "peak_rss_mb": peak_rss_mb(),
         "misses": missed_cases(evals, candidates, by_id, limit=show_misses),
+        "false_alarms": false_alarm_cases(evals, candidates, by_id, limit=show_misses),
     }
 
 
@@ -398,6 +400,19 @@ def print_misses(result: dict) -> None:
         print(f"    true   : {_fmt(m['true'])}")
 
 
+def print_false_alarms(result: dict) -> None:
+    if not result.get("false_alarms"):
+        return
+    print(
+        f"\n{result['system']}: enquiries about ABSENT persons with a candidate scored "
+        f">= {THRESHOLD}"
+    )
+    for m in result["false_alarms"]:
+        print(f"- {m['request_id']} [{m['source']}; {m['noise'] or 'no noise'}]")
+        print(f"    enquiry  : {_fmt(m['enquiry'])}")
+        print(f"    candidate: {_fmt(m['candidate'])}")
+
+
 def _fmt(d: dict) -> str:
     return " | ".join(f"{k}={v}" for k, v in d.items() if v)
 
@@ -498,6 +513,7 @@ def main(argv: list[str] | None = None) -> int:
         print_table(results)
         for r in results:
             print_misses(r)
+            print_false_alarms(r)
         sys.stdout.flush()
     return 0
 
