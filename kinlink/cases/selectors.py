@@ -195,9 +195,11 @@ class Deadlines:
 
 
 def _deadline_tasks(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    return tasks.select_related(
-        "case", "case__person", "owner", "document__document_type"
-    ).order_by("due_on", "id")
+    return (
+        tasks.select_related("case", "case__person", "owner", "document__document_type")
+        .prefetch_related("case__person__names")
+        .order_by("due_on", "id")
+    )
 
 
 def _owned_open_tasks(user) -> QuerySet[Task]:
@@ -235,3 +237,20 @@ def deadlines_for(user, today: date | None = None) -> Deadlines:
 
 def _count(shown: list, queryset: QuerySet) -> int:
     return len(shown) if len(shown) < DEADLINE_LIST_LIMIT else queryset.count()
+
+
+def expiring_documents(user, today: date | None = None, days: int = 90) -> QuerySet[Document]:
+    """Current documents of the user's open cases that expire within `days` (or have expired)."""
+    today = today or timezone.localdate()
+    return (
+        documents_visible_to(user)
+        .filter(
+            status="current",
+            expires_on__isnull=False,
+            expires_on__lte=today + timedelta(days=days),
+            case__closed_on__isnull=True,
+        )
+        .select_related("case", "case__person", "document_type")
+        .prefetch_related("case__person__names")
+        .order_by("expires_on", "id")
+    )

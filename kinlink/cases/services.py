@@ -533,6 +533,9 @@ def save_pathway(*, user, pathway: Pathway) -> Pathway:
 @transaction.atomic
 def save_stage(*, user, stage: Stage) -> Stage:
     require_configuration(user)
+    twins = Stage.objects.filter(pathway_id=stage.pathway_id, name=stage.name)
+    if twins.exclude(pk=stage.pk).exists():
+        raise ValidationError({"name": "this pathway already has a stage of that name"})
     stage.save()
     return stage
 

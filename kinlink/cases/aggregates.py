@@ -1,0 +1,271 @@
+"""Numbers about cases for supervisors, analysts and the data-protection officer: cases per
+stage over time, time in stage, outcomes and overdue tasks. Aggregates only; every count
+below five is hidden (reports/aggregates.py), and so is every statistic of fewer than five
+stays, because the median of three stays describes three people.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from kinlink.reports.aggregates import SMALL_CELL, Cell, suppress
+
+from .models import (
+    Case,
+    Outcome,
+    Referral,
+    ReferralOutcome,
+    ServiceType,
+    Stage,
+    StageMove,
+    Task,
+    TaskStatus,
+)
+
+LATENESS = [(1, 7, "1–7"), (8, 30, "8–30"), (31, 90, "31–90"), (91, None, "> 90")]
+
+
+def _cell(key: str, count: int) -> Cell:
+    return Cell(key, suppress(count))
+
+
+def _stages() -> list[Stage]:
+    """Stages of active pathways, the default pathway first, each in its own order."""
+    return list(
+        Stage.objects.filter(pathway__active=True)
+        .select_related("pathway")
+        .order_by("-pathway__is_default", "pathway__name", "position", "id")
+    )
+
+
+def _moves_by_case() -> Iterator[tuple[int, list[tuple[datetime, int]]]]:
+    """(case id, [(moved at, stage id), ...] in order), one case at a time."""
+    rows = StageMove.objects.order_by("case_id", "moved_at", "id").values_list(
+        "case_id", "moved_at", "to_stage_id"
+    )
+    current, moves = None, []
+    for case_id, moved_at, stage_id in rows.iterator(chunk_size=5000):
+        if case_id != current and current is not None:
+            yield current, moves
+            moves = []
+        current = case_id
+        moves.append((moved_at, stage_id))
+    if current is not None:
+        yield current, moves
+
+
+# Cases per stage over time -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageSeries:
+    stage: Stage
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class StagesOverTime:
+    periods: list[date]
+    series: list[StageSeries]
+
+
+def month_ends(today: date, months: int) -> list[date]:
+    """The last day of each of the `months` months up to today's month; today for this one."""
+    ends = [today]
+    first = today.replace(day=1)
+    for _ in range(months - 1):
+        last_of_previous = first - timedelta(days=1)
+        ends.append(last_of_previous)
+        first = last_of_previous.replace(day=1)
+    return list(reversed(ends))
+
+
+def _end_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def stages_over_time(today: date | None = None, months: int = 12) -> StagesOverTime:
+    """How many cases stood in each stage at the end of each month."""
+    today = today or timezone.localdate()
+    periods = month_ends(today, months)
+    cutoffs = [_end_of_day(day) for day in periods]
+    counts: list[Counter] = [Counter() for _ in periods]
+    for _case_id, moves in _moves_by_case():
+        index = 0
+        for i, cutoff in enumerate(cutoffs):
+            while index < len(moves) and moves[index][0] <= cutoff:
+                index += 1
+            if index:
+                counts[i][moves[index - 1][1]] += 1
+    series = [
+        StageSeries(stage, [_cell(str(day), counts[i][stage.pk]) for i, day in enumerate(periods)])
+        for stage in _stages()
+    ]
+    return StagesOverTime(periods, series)
+
+
+# Time in stage ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageTime:
+    stage: Stage
+    stays: int | None  # None: fewer than five, everything hidden
+    median: float | None = None
+    lower_quartile: float | None = None
+    upper_quartile: float | None = None
+    shortest: float | None = None
+    longest: float | None = None
+
+    @property
+    def shown(self) -> str:
+        return str(self.stays) if self.stays is not None else f"<{SMALL_CELL}"
+
+
+def _completed_stays() -> dict[int, list[float]]:
+    days: dict[int, list[float]] = defaultdict(list)
+    for _case_id, moves in _moves_by_case():
+        for (entered, stage_id), (left, _next) in itertools.pairwise(moves):
+            days[stage_id].append((left - entered).total_seconds() / 86400)
+    return days
+
+
+def time_in_stage() -> list[StageTime]:
+    """Days spent in each stage by the stays that have ended: median, quartiles and range."""
+    stays = _completed_stays()
+    result = []
+    for stage in _stages():
+        values = sorted(stays.get(stage.pk, []))
+        if len(values) < SMALL_CELL:
+            result.append(StageTime(stage, None))
+            continue
+        lower, median, upper = statistics.quantiles(values, n=4, method="inclusive")
+        result.append(
+            StageTime(
+                stage,
+                len(values),
+                round(median, 1),
+                round(lower, 1),
+                round(upper, 1),
+                round(values[0], 1),
+                round(values[-1], 1),
+            )
+        )
+    return result
+
+
+# Outcomes --------------------------------------------------------------------------------------
+
+
+def case_outcomes() -> list[Cell]:
+    """Closed cases by outcome."""
+    closed = Case.objects.filter(closed_on__isnull=False).order_by()
+    rows = {row["outcome"]: row["n"] for row in closed.values("outcome").annotate(n=Count("id"))}
+    return [_cell(str(label), rows.get(value, 0)) for value, label in Outcome.choices]
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    service: str
+    cells: list[Cell]  # one per ReferralOutcome, in order
+
+
+def referral_outcomes() -> list[ReferralRow]:
+    """Ended referrals by service and how far they met the person's needs."""
+    counts = Counter(
+        Referral.objects.filter(closed_on__isnull=False)
+        .values_list("service_type", "outcome")
+        .order_by()
+    )
+    return [
+        ReferralRow(
+            str(service_label),
+            [
+                _cell(str(label), counts[(service, value)])
+                for value, label in ReferralOutcome.choices
+            ],
+        )
+        for service, service_label in ServiceType.choices
+    ]
+
+
+# Overdue tasks ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overdue:
+    total: Cell
+    by_stage: list[Cell]
+    by_lateness: list[Cell]
+
+
+def overdue_tasks(today: date | None = None) -> Overdue:
+    today = today or timezone.localdate()
+    overdue = Task.objects.filter(
+        status=TaskStatus.OPEN, due_on__lt=today, case__closed_on__isnull=True
+    )
+    per_stage = {
+        row["case__stage_id"]: row["n"]
+        for row in overdue.order_by().values("case__stage_id").annotate(n=Count("id"))
+    }
+    buckets = {
+        f"late{i}": Count(
+            "id",
+            filter=Q(due_on__lte=today - timedelta(days=low))
+            & (Q(due_on__gte=today - timedelta(days=high)) if high else Q()),
+        )
+        for i, (low, high, _label) in enumerate(LATENESS)
+    }
+    lateness = overdue.order_by().aggregate(**buckets)
+    return Overdue(
+        total=_cell("total", sum(per_stage.values())),
+        by_stage=[_cell(stage.label, per_stage.get(stage.pk, 0)) for stage in _stages()],
+        by_lateness=[
+            _cell(label, lateness[f"late{i}"]) for i, (_low, _high, label) in enumerate(LATENESS)
+        ],
+    )
+
+
+# CSV -------------------------------------------------------------------------------------------
+
+CSV_TABLES = ("stages-over-time", "time-in-stage", "outcomes", "referral-outcomes", "overdue")
+
+
+def csv_table(name: str, today: date | None = None) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of one report table, hidden counts written as "<5"."""
+    today = today or timezone.localdate()
+    if name == "stages-over-time":
+        data = stages_over_time(today)
+        header = ["stage", *[day.isoformat() for day in data.periods]]
+        return header, [[s.stage.label, *[c.shown for c in s.cells]] for s in data.series]
+    if name == "time-in-stage":
+        header = ["stage", "stays", "median_days", "q1_days", "q3_days", "min_days", "max_days"]
+        rows = [
+            [t.stage.label, t.shown, *["" if v is None else f"{v:g}" for v in _stats(t)]]
+            for t in time_in_stage()
+        ]
+        return header, rows
+    if name == "outcomes":
+        return ["outcome", "closed_cases"], [[c.key, c.shown] for c in case_outcomes()]
+    if name == "referral-outcomes":
+        header = ["service", *[str(label) for _v, label in ReferralOutcome.choices]]
+        return header, [[r.service, *[c.shown for c in r.cells]] for r in referral_outcomes()]
+    if name == "overdue":
+        overdue = overdue_tasks(today)
+        rows = [["total", "", overdue.total.shown]]
+        rows += [["stage", c.key, c.shown] for c in overdue.by_stage]
+        rows += [["days_late", c.key, c.shown] for c in overdue.by_lateness]
+        return ["by", "group", "overdue_tasks"], rows
+    raise KeyError(name)
+
+
+def _stats(t: StageTime) -> list[float | None]:
+    return [t.median, t.lower_quartile, t.upper_quartile, t.shortest, t.longest]
