@@ -1,5 +1,20 @@
 """API routes of this app, included under /api/ by kinlink/api/urls.py."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from . import api
+
+router = SimpleRouter()
+router.register("testimonies", api.TestimonyViewSet, basename="testimony")
+router.register("places", api.PlaceViewSet, basename="place")
+router.register("event-types", api.EventTypeViewSet, basename="event-type")
+router.register("evidence-exports", api.ExportViewSet, basename="evidence-export")
+
+urlpatterns = [
+    path("testimony-attachments/<int:pk>/", api.attachment_download, name="testimony-attachment"),
+    path("naming-consents/", api.naming_consent, name="naming-consent"),
+    path("timelines/<int:person_pk>/", api.timeline, name="timeline"),
+    path("testimony-figures/", api.figures, name="testimony-figures"),
+    path("", include(router.urls)),
+]

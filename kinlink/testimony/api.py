@@ -1,0 +1,549 @@
+"""REST endpoints for testimonies (mounted under /api/ by api_urls.py).
+
+The same selectors and services as the pages: records outside the caller's reach answer
+404, rules raise 403 or 400. Serializers never include a sealed field; the account is read
+only through `reveal`, which takes a reason and is audited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import FileResponse
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action, api_view
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from kinlink.accounts.roles import may_see_reports
+from kinlink.people.models import ConsentMethod, Person
+from kinlink.people.selectors import persons_visible_to
+
+from . import evidence, selectors, services
+from .models import (
+    Attachment,
+    AttachmentKind,
+    DatePrecision,
+    Event,
+    EventType,
+    EvidenceExport,
+    ParticipantRole,
+    Place,
+    Purpose,
+    SourceKind,
+    Testimony,
+    TestimonyConsent,
+    Use,
+)
+
+
+def _call(service: Callable[..., Any], **kwargs) -> Any:
+    """Run a service; its Django validation errors become 400 answers."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        raise ApiValidationError(detail) from exc
+
+
+def _visible_person(user, pk: int) -> Person:
+    person = persons_visible_to(user).filter(pk=pk).first()
+    if person is None:
+        raise ApiValidationError({"person": ["No such person in your caseload."]})
+    return person
+
+
+# -- serializers ---------------------------------------------------------------------------
+
+
+class TextChoiceField(serializers.ChoiceField):
+    """A choice field documented with a pattern instead of an enum: drf-spectacular hoists
+    every enum into a component named after the field, and the same names ("kind",
+    "purpose", "method") mean other choice sets in other apps."""
+
+
+class TextChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = TextChoiceField
+
+    def map_serializer_field(self, auto_schema, direction) -> dict:
+        values = [str(value) for value in self.target.choices if value != ""]
+        return {
+            "type": "string",
+            "pattern": "^(" + "|".join(re.escape(v) for v in values) + ")$",
+            "description": "one of: " + ", ".join(values),
+        }
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    serializer_choice_field = TextChoiceField
+
+
+class TestimonySerializer(ModelSerializer):
+    witness_reference = serializers.CharField(source="witness.reference", read_only=True)
+    interviewer = serializers.CharField(source="interviewer.username", default=None)
+    uses_in_force = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Testimony
+        fields = [
+            "id",
+            "reference",
+            "witness",
+            "witness_reference",
+            "recorded_on",
+            "recorded_place",
+            "interviewer",
+            "language",
+            "source_kind",
+            "source_url",
+            "source_captured_on",
+            "uses_in_force",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_uses_in_force(self, obj: Testimony) -> list[str]:
+        return sorted(selectors.uses_in_force(obj))
+
+
+class TestimonyCreateSerializer(serializers.Serializer):
+    witness = serializers.IntegerField()
+    recorded_on = serializers.DateField()
+    recorded_place = serializers.CharField(required=False, allow_blank=True, default="")
+    language = serializers.CharField(required=False, allow_blank=True, default="")
+    source_kind = TextChoiceField(SourceKind.choices, default=SourceKind.INTERVIEW)
+    source_url = serializers.URLField(required=False, allow_blank=True, default="")
+    source_captured_on = serializers.DateField(required=False, allow_null=True, default=None)
+    account = serializers.CharField(write_only=True, trim_whitespace=False)
+    uses = serializers.ListField(child=TextChoiceField(Use.choices), default=list)
+    consent_method = TextChoiceField(ConsentMethod.choices, default="in_person")
+
+
+class RevealSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class ConsentSerializer(ModelSerializer):
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+
+    class Meta:
+        model = TestimonyConsent
+        fields = ["id", "use", "granted", "given_on", "method", "note", "recorded_by"]
+        read_only_fields = ["id", "recorded_by"]
+
+
+class NamingConsentSerializer(serializers.Serializer):
+    person = serializers.IntegerField()
+    purpose = TextChoiceField(Purpose.choices)
+    granted = serializers.BooleanField()
+    given_on = serializers.DateField()
+    method = TextChoiceField(ConsentMethod.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EventSerializer(ModelSerializer):
+    testimony = serializers.CharField(source="testimony.reference", read_only=True)
+    event_type = serializers.CharField(source="event_type.code", read_only=True)
+    place_name = serializers.CharField(source="place.name", default=None, read_only=True)
+    participants = serializers.SerializerMethodField()
+    has_passage = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "testimony",
+            "event_type",
+            "place",
+            "place_name",
+            "place_detail",
+            "start",
+            "start_precision",
+            "end",
+            "end_precision",
+            "earliest",
+            "latest",
+            "participants",
+            "has_passage",
+        ]
+        read_only_fields = fields
+
+    def get_participants(self, obj: Event) -> list[dict]:
+        return [
+            {"role": p.role, "person": p.person_id, "description": p.description}
+            for p in obj.participants.all()
+        ]
+
+    def get_has_passage(self, obj: Event) -> bool:
+        return obj.passage is not None
+
+
+class ParticipantInputSerializer(serializers.Serializer):
+    role = TextChoiceField(ParticipantRole.choices)
+    person = serializers.IntegerField(required=False, allow_null=True, default=None)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EventCreateSerializer(serializers.Serializer):
+    event_type = serializers.SlugRelatedField(
+        slug_field="code", queryset=EventType.objects.filter(active=True)
+    )
+    place = serializers.PrimaryKeyRelatedField(
+        queryset=Place.objects.all(), required=False, allow_null=True, default=None
+    )
+    place_detail = serializers.CharField(required=False, allow_blank=True, default="")
+    start = serializers.DateField(required=False, allow_null=True, default=None)
+    start_precision = TextChoiceField(DatePrecision.choices, default="day")
+    end = serializers.DateField(required=False, allow_null=True, default=None)
+    end_precision = TextChoiceField(DatePrecision.choices, default="day")
+    participants = ParticipantInputSerializer(many=True, default=list)
+    passage = serializers.CharField(
+        required=False, allow_blank=True, default="", write_only=True, trim_whitespace=False
+    )
+
+
+class AttachmentSerializer(ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "description",
+            "identifies_people",
+            "uploaded_at",
+        ]
+        read_only_fields = fields
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    kind = TextChoiceField(AttachmentKind.choices)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    identifies_people = serializers.BooleanField(default=True)
+
+
+class PlaceSerializer(ModelSerializer):
+    aliases = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Place
+        fields = ["id", "name", "kind", "country", "note", "aliases"]
+        read_only_fields = ["id"]
+
+    def get_aliases(self, obj: Place) -> list[str]:
+        return [alias.name for alias in obj.aliases.all()]
+
+
+class PlaceCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    kind = serializers.CharField(default="other")
+    country = serializers.CharField(required=False, allow_blank=True, default="")
+    aliases = serializers.ListField(child=serializers.CharField(), default=list)
+
+
+class EventTypeSerializer(ModelSerializer):
+    label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = EventType
+        fields = ["code", "name", "label", "active"]
+        read_only_fields = ["code", "label", "active"]
+
+
+class ExportSerializer(ModelSerializer):
+    recipient = serializers.CharField(source="recipient.name")
+    created_by = serializers.CharField(source="created_by.username", default=None)
+
+    class Meta:
+        model = EvidenceExport
+        fields = [
+            "id",
+            "reference",
+            "recipient",
+            "purpose",
+            "note",
+            "size",
+            "sha256",
+            "manifest_sha256",
+            "testimony_count",
+            "event_count",
+            "attachment_count",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ExportCreateSerializer(serializers.Serializer):
+    recipient = serializers.CharField(max_length=200)
+    purpose = TextChoiceField(Purpose.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# -- views ---------------------------------------------------------------------------------
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter("q", str, description="words, in any script"),
+    OpenApiParameter("event_type", str, description="event type code"),
+    OpenApiParameter("place", int),
+    OpenApiParameter("since", str, description="YYYY-MM-DD"),
+    OpenApiParameter("until", str, description="YYYY-MM-DD"),
+    OpenApiParameter("person", int),
+]
+
+
+class TestimonyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Testimonies in the caller's caseload, searchable in any script. Others answer 404."""
+
+    serializer_class = TestimonySerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        if self.action != "list":
+            return selectors.testimonies_visible_to(self.request.user).select_related(
+                "witness", "interviewer"
+            )
+        return selectors.search_testimonies(self.request.user, self._query()).select_related(
+            "interviewer"
+        )
+
+    def _query(self) -> selectors.SearchQuery:
+        params = self.request.query_params
+        form_fields: dict[str, Any] = {"text": params.get("q", "")}
+        if params.get("event_type"):
+            form_fields["event_type"] = EventType.objects.filter(code=params["event_type"]).first()
+        if params.get("place"):
+            form_fields["place"] = Place.objects.filter(pk=_int(params["place"])).first()
+        if params.get("person"):
+            form_fields["person"] = Person.objects.filter(pk=_int(params["person"])).first()
+        for name in ("since", "until"):
+            if params.get(name):
+                form_fields[name] = serializers.DateField().to_internal_value(params[name])
+        return selectors.SearchQuery(**form_fields)
+
+    @extend_schema(parameters=SEARCH_PARAMETERS)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=TestimonyCreateSerializer, responses={201: TestimonySerializer})
+    def create(self, request: Request) -> Response:
+        data = _valid(TestimonyCreateSerializer, request)
+        data["witness"] = _visible_person(request.user, data["witness"])
+        testimony = _call(services.record_testimony, user=request.user, **data)
+        return Response(TestimonySerializer(testimony).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=RevealSerializer,
+        responses=inline_serializer("Account", {"account": serializers.CharField()}),
+    )
+    @action(detail=True, methods=["post"])
+    def reveal(self, request: Request, pk=None) -> Response:
+        """The account in clear; the read is audited with the reason given."""
+        data = _valid(RevealSerializer, request)
+        text = _call(
+            services.reveal_account,
+            user=request.user,
+            testimony=self.get_object(),
+            reason=data["reason"],
+        )
+        response = Response({"account": text})
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(request=ConsentSerializer, responses=ConsentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def consents(self, request: Request, pk=None) -> Response:
+        """The history of the witness's consent to each use; POST adds a record (a
+        withdrawal is a record with granted=false)."""
+        testimony = self.get_object()
+        if request.method == "POST":
+            data = _valid(ConsentSerializer, request)
+            _call(services.record_use_consent, user=request.user, testimony=testimony, **data)
+        history = selectors.consent_history(testimony)
+        return Response(ConsentSerializer(history, many=True).data)
+
+    @extend_schema(request=EventCreateSerializer, responses=EventSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def events(self, request: Request, pk=None) -> Response:
+        testimony = self.get_object()
+        if request.method == "POST":
+            data = _valid(EventCreateSerializer, request)
+            data["participants"] = [
+                services.ParticipantInput(
+                    role=p["role"],
+                    person=_visible_person(request.user, p["person"]) if p["person"] else None,
+                    description=p["description"],
+                )
+                for p in data["participants"]
+            ]
+            _call(services.add_event, user=request.user, testimony=testimony, **data)
+        events = selectors.with_event_details(testimony.events.all()).order_by("earliest", "id")
+        return Response(EventSerializer(events, many=True).data)
+
+    @extend_schema(request=AttachmentUploadSerializer, responses=AttachmentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def attachments(self, request: Request, pk=None) -> Response:
+        testimony = self.get_object()
+        if request.method == "POST":
+            data = _valid(AttachmentUploadSerializer, request)
+            data["upload"] = data.pop("file")
+            _call(services.add_attachment, user=request.user, testimony=testimony, **data)
+        return Response(AttachmentSerializer(testimony.attachments.all(), many=True).data)
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ApiValidationError({"detail": [f"{value!r} is not a number"]}) from None
+
+
+def _valid(serializer_class, request: Request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+@extend_schema(responses={200: bytes, 409: None})
+@api_view(["GET"])
+def attachment_download(request: Request, pk: int):
+    """The file, verified against its fingerprint first; 409 (and an audit entry) when the
+    file on disk is not the file uploaded."""
+    visible = selectors.testimonies_visible_to(request.user)
+    attachment = (
+        Attachment.objects.select_related("testimony").filter(pk=pk, testimony__in=visible).first()
+    )
+    if attachment is None:
+        raise NotFound()
+    try:
+        handle = services.open_attachment(user=request.user, attachment=attachment)
+    except services.AttachmentIntegrityError:
+        return Response(
+            {"detail": "The file on disk is not the file that was uploaded; refused."},
+            status=status.HTTP_409_CONFLICT,
+        )
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@extend_schema(request=NamingConsentSerializer, responses={201: NamingConsentSerializer})
+@api_view(["POST"])
+def naming_consent(request: Request):
+    """Record that a person agrees, or no longer agrees, to be named for a purpose."""
+    data = _valid(NamingConsentSerializer, request)
+    person = Person.objects.filter(pk=data.pop("person")).first()
+    if person is None:
+        raise NotFound()
+    try:
+        record = _call(services.record_naming_consent, user=request.user, person=person, **data)
+    except DjangoPermissionDenied:
+        raise NotFound() from None
+    body = {**NamingConsentSerializer(data).data, "person": record.person_id}
+    return Response(body, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(responses=EventSerializer(many=True))
+@api_view(["GET"])
+def timeline(request: Request, person_pk: int):
+    """Events a person is part of, in the testimonies the caller may see."""
+    person = Person.objects.filter(pk=person_pk).first()
+    events = list(selectors.timeline_of(request.user, person)) if person else []
+    if person is None or not (events or persons_visible_to(request.user).filter(pk=person_pk)):
+        raise NotFound()
+    return Response(EventSerializer(events, many=True).data)
+
+
+class PlaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The gazetteer. `?q=` finds a place by any of its names, in any script."""
+
+    serializer_class = PlaceSerializer
+
+    def get_queryset(self):
+        query = self.request.query_params.get("q", "").strip()
+        places = selectors.places_matching(query) if query else Place.objects.order_by("name")
+        return places.prefetch_related("aliases")
+
+    @extend_schema(parameters=[OpenApiParameter("q", str)])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=PlaceCreateSerializer, responses={201: PlaceSerializer})
+    def create(self, request: Request) -> Response:
+        data = _valid(PlaceCreateSerializer, request)
+        place = _call(services.create_place, user=request.user, **data)
+        return Response(PlaceSerializer(place).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=EventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request: Request, pk=None) -> Response:
+        """What happened at this place, in the testimonies the caller may see."""
+        events = selectors.events_at_place(request.user, self.get_object())
+        return Response(EventSerializer(events, many=True).data)
+
+
+class EventTypeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = EventTypeSerializer
+    queryset = EventType.objects.all()
+    pagination_class = None
+
+    @extend_schema(request=EventTypeSerializer, responses={201: EventTypeSerializer})
+    def create(self, request: Request) -> Response:
+        data = _valid(EventTypeSerializer, request)
+        event_type = _call(services.add_event_type, user=request.user, name=data["name"])
+        return Response(EventTypeSerializer(event_type).data, status=status.HTTP_201_CREATED)
+
+
+class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Evidence bundles: supervisors (their own) and data-protection officers."""
+
+    serializer_class = ExportSerializer
+
+    def get_queryset(self):
+        return selectors.exports_visible_to(self.request.user)
+
+    @extend_schema(request=ExportCreateSerializer, responses={201: ExportSerializer})
+    def create(self, request: Request) -> Response:
+        data = _valid(ExportCreateSerializer, request)
+        export = _call(evidence.export_evidence, user=request.user, **data)
+        return Response(ExportSerializer(export).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: bytes})
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk=None):
+        export = self.get_object()
+        handle = evidence.open_export(user=request.user, export=export)
+        response = FileResponse(handle, as_attachment=True, filename=f"{export.reference}.zip")
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+@extend_schema(
+    responses=inline_serializer(
+        "EventFigures",
+        {
+            "by_type": serializers.DictField(child=serializers.CharField()),
+            "by_place": serializers.DictField(child=serializers.CharField()),
+        },
+    )
+)
+@api_view(["GET"])
+def figures(request: Request):
+    """Anonymised counts of events by type and place; counts under 5 read "<5"."""
+    if not may_see_reports(request.user.role):
+        raise PermissionDenied()
+    cells = selectors.event_figures()
+    return Response({name: {c.key: c.shown for c in rows} for name, rows in cells.items()})

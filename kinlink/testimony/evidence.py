@@ -1,0 +1,543 @@
+"""Evidence bundles: a ZIP for one recipient and purpose, redacted, fingerprinted, audited.
+
+Contents (all text UTF-8, JSON not escaped, so what a court reads is what was checked):
+
+    README.txt            what the bundle is and how to check it
+    testimonies.json      each testimony: witness (name or pseudonym), dates, source, uses
+    accounts/T-….txt      each account, redacted
+    events.csv            the events, one row each, redacted
+    events.json           the same events as JSON
+    attachments/T-…/…     the files, checked against their upload fingerprint first
+    audit.json            the audit log's entries about every item (who created, changed,
+                          read it, when), each with its hash in the organisation's chain
+    manifest.json         every file above with its SHA-256 and size
+    SHA256SUMS            the same hashes and the manifest's, for `sha256sum -c`
+
+Only testimonies whose newest consent covers the purpose go in (`PURPOSE_USES`); people
+appear by name only with a naming consent in force for the purpose, everyone else by their
+pseudonym for this recipient (`redaction.py`). An attachment that shows who someone is
+(voice, face, name) is left out when anyone in its testimony is a pseudonym.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import IO, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Max, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kinlink.accounts.roles import Role
+from kinlink.audit.models import Action, Entry
+from kinlink.audit.sensitive import reveal
+from kinlink.audit.services import record
+from kinlink.names import normalize
+from kinlink.people.models import Person
+
+from . import keys, selectors
+from .models import (
+    NAMING_PURPOSES,
+    Attachment,
+    Event,
+    EvidenceExport,
+    Participant,
+    ParticipantRole,
+    Purpose,
+    Recipient,
+    Testimony,
+)
+from .redaction import PersonToRedact, Pseudonyms, Redactor
+from .services import AttachmentIntegrityError, check_attachment
+from .verify import FORMAT, MANIFEST, SUMS, sha256_hex
+
+EVENT_COLUMNS = [
+    "event",
+    "testimony",
+    "type",
+    "type_code",
+    "place",
+    "place_other_names",
+    "place_detail",
+    "start",
+    "start_precision",
+    "end",
+    "end_precision",
+    "earliest",
+    "latest",
+    "victims",
+    "alleged_perpetrators",
+    "passage",
+]
+README = """Evidence bundle {reference}
+Recipient: {recipient}
+Purpose: {purpose}
+Created: {created_at} by {created_by}
+
+Every file of this bundle is listed with its SHA-256 and size in manifest.json, and again
+in SHA256SUMS together with the SHA-256 of manifest.json itself. To check the bundle:
+
+    kinlink evidence verify {zip_name} --digest <digest>
+or, after unzipping:
+    sha256sum -c SHA256SUMS
+
+The digest of this bundle is the SHA-256 of manifest.json. The issuing organisation
+recorded it in its audit log when it made the bundle; ask it to confirm the digest.
+
+People who did not consent to be named for this purpose appear as "Person XXXXXX"
+pseudonyms (the same person has the same pseudonym in every bundle to this recipient),
+and their names are replaced by the pseudonym or by "[name withheld]" in every text.
+"""
+
+
+@dataclass
+class _Bundle:
+    files: dict[str, bytes] = field(default_factory=dict)
+    attachment_files: dict[str, IO[bytes]] = field(default_factory=dict)
+    withheld_attachments: int = 0
+
+    def add_text(self, path: str, text: str) -> None:
+        self.files[path] = text.encode("utf-8")
+
+    def add_json(self, path: str, value: Any) -> None:
+        self.add_text(path, json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+# -- recipients ----------------------------------------------------------------------------
+
+
+def recipient_named(name: str) -> Recipient:
+    normalised = normalize(name)
+    if not normalised:
+        raise ValidationError({"recipient": _("Name the recipient.")})
+    recipient = Recipient.objects.filter(normalized=normalised).first()
+    if recipient is None:
+        recipient = Recipient.objects.create(
+            name=name.strip(), normalized=normalised, pseudonym_key=keys.new_key()
+        )
+    return recipient
+
+
+# -- who is who ----------------------------------------------------------------------------
+
+
+def _display_name(person: Person) -> str:
+    names = []
+    for name in person.names.all():
+        full = " ".join(part for part in (name.given_name, name.family_name) if part)
+        if full and full not in names:
+            names.append(full)
+    return " / ".join(names) or person.reference
+
+
+def _people(testimonies: list[Testimony]) -> dict[int, Person]:
+    ids = {t.witness_id for t in testimonies}
+    ids |= set(
+        Participant.objects.filter(event__testimony__in=testimonies, person__isnull=False)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    return Person.objects.filter(pk__in=ids).prefetch_related("names").in_bulk()
+
+
+def build_redactor(persons: dict[int, Person], purpose: str, key: bytes) -> Redactor:
+    named = selectors.named_persons(persons, purpose) if purpose in NAMING_PURPOSES else set()
+    pseudonym = Pseudonyms(key)
+    people = []
+    for pid in sorted(persons):
+        person = persons[pid]
+        names = [n for name in person.names.all() for n in (name.given_name, name.family_name)]
+        relatives = [name.father_name for name in person.names.all() if name.father_name]
+        people.append(
+            PersonToRedact(
+                person_id=pid,
+                names=[n for n in names if n],
+                reference=person.reference,
+                relative_names=relatives,
+                pseudonym=None if pid in named else pseudonym(pid),
+            )
+        )
+    return Redactor(people)
+
+
+# -- contents ------------------------------------------------------------------------------
+
+
+def _testimonies(user, purpose: str) -> list[Testimony]:
+    events = Event.objects.select_related("event_type", "place").prefetch_related(
+        "place__aliases",
+        Prefetch("participants", queryset=Participant.objects.select_related("person")),
+    )
+    return list(
+        selectors.testimonies_for_purpose(user, purpose)
+        .select_related("witness", "interviewer")
+        .prefetch_related(Prefetch("events", queryset=events), "attachments")
+        .order_by("id")
+    )
+
+
+def _participant_label(participant: Participant, redactor: Redactor, persons) -> str:
+    if participant.person_id is not None:
+        person = persons[participant.person_id]
+        return redactor.label(person.pk, _display_name(person))
+    return redactor.redact(participant.description)
+
+
+def _event_row(
+    event: Event, testimony: Testimony, redactor: Redactor, persons, reason: str
+) -> dict[str, Any]:
+    def labels(role: str) -> list[str]:
+        return [
+            _participant_label(p, redactor, persons)
+            for p in event.participants.all()
+            if p.role == role
+        ]
+
+    passage = reveal(event, "passage", reason=reason) if event.passage else ""
+    aliases = (
+        [a.name for a in event.place.aliases.all() if a.name != event.place.name]
+        if (event.place)
+        else []
+    )
+    return {
+        "event": event.pk,
+        "testimony": testimony.reference,
+        "type": str(event.event_type.label),
+        "type_code": event.event_type.code,
+        "place": event.place.name if event.place else "",
+        "place_other_names": aliases,
+        "place_detail": redactor.redact(event.place_detail),
+        "start": event.start.isoformat() if event.start else "",
+        "start_precision": event.start_precision if event.start else "",
+        "end": event.end.isoformat() if event.end else "",
+        "end_precision": event.end_precision if event.end else "",
+        "earliest": event.earliest.isoformat() if event.earliest else "",
+        "latest": event.latest.isoformat() if event.latest else "",
+        "victims": labels(ParticipantRole.VICTIM),
+        "alleged_perpetrators": labels(ParticipantRole.PERPETRATOR),
+        "passage": redactor.redact(passage or ""),
+    }
+
+
+def _events_csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EVENT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
+    return out.getvalue()
+
+
+def _attachment_allowed(attachment: Attachment, pseudonymised: bool) -> bool:
+    return not (attachment.identifies_people and pseudonymised)
+
+
+def _testimony_people(testimony: Testimony) -> set[int]:
+    ids = {testimony.witness_id}
+    for event in testimony.events.all():
+        ids |= {p.person_id for p in event.participants.all() if p.person_id}
+    return ids
+
+
+def _add_testimony(
+    bundle: _Bundle,
+    testimony: Testimony,
+    redactor: Redactor,
+    persons: dict[int, Person],
+    purpose: str,
+    reason: str,
+) -> dict[str, Any]:
+    account = reveal(testimony, "account", reason=reason) or ""
+    account_path = f"accounts/{testimony.reference}.txt"
+    bundle.add_text(account_path, redactor.redact(account))
+    pseudonymised = any(
+        redactor.people[pid].pseudonym is not None for pid in _testimony_people(testimony)
+    )
+    attachments = []
+    for number, attachment in enumerate(testimony.attachments.all(), 1):
+        if not _attachment_allowed(attachment, pseudonymised):
+            bundle.withheld_attachments += 1
+            continue
+        suffix = PurePath(attachment.file.name).suffix
+        path = f"attachments/{testimony.reference}/{number:02d}{suffix}"
+        bundle.attachment_files[path] = check_attachment(attachment)
+        attachments.append(
+            {
+                "path": path,
+                "kind": attachment.kind,
+                "description": redactor.redact(attachment.description),
+                "sha256_at_upload": attachment.sha256,
+                "uploaded_at": attachment.uploaded_at.isoformat(),
+            }
+        )
+    witness = persons[testimony.witness_id]
+    entry: dict[str, Any] = {
+        "reference": testimony.reference,
+        "witness": redactor.label(witness.pk, _display_name(witness)),
+        "recorded_on": testimony.recorded_on.isoformat(),
+        "recorded_place": redactor.redact(testimony.recorded_place),
+        "language": testimony.language,
+        "source": testimony.source_kind,
+        "source_url": redactor.redact(testimony.source_url),
+        "source_captured_on": testimony.source_captured_on.isoformat()
+        if testimony.source_captured_on
+        else "",
+        "uses_in_force": sorted(selectors.uses_in_force(testimony)),
+        "account": account_path,
+        "events": [event.pk for event in testimony.events.all()],
+        "attachments": attachments,
+    }
+    if purpose != Purpose.ANONYMISED_REPORT and testimony.interviewer is not None:
+        entry["interviewer"] = testimony.interviewer.display_name
+    return entry
+
+
+def _redact_json(value: Any, redactor: Redactor) -> Any:
+    if isinstance(value, str):
+        return redactor.redact(value)
+    if isinstance(value, list):
+        return [_redact_json(v, redactor) for v in value]
+    if isinstance(value, dict):
+        return {k: _redact_json(v, redactor) for k, v in value.items()}
+    return value
+
+
+def _audit_extract(testimonies: list[Testimony], redactor: Redactor) -> list[dict[str, Any]]:
+    """Every audit entry about the bundle's testimonies, consents, events and files."""
+    ids: dict[str, set[str]] = {
+        "testimony.testimony": {str(t.pk) for t in testimonies},
+        "testimony.testimonyconsent": set(),
+        "testimony.event": set(),
+        "testimony.participant": set(),
+        "testimony.attachment": set(),
+    }
+    for testimony in testimonies:
+        ids["testimony.testimonyconsent"] |= {
+            str(pk) for pk in testimony.consents.values_list("pk", flat=True)
+        }
+        for event in testimony.events.all():
+            ids["testimony.event"].add(str(event.pk))
+            ids["testimony.participant"] |= {str(p.pk) for p in event.participants.all()}
+        ids["testimony.attachment"] |= {str(a.pk) for a in testimony.attachments.all()}
+    condition = Q(pk__in=[])
+    for object_type, object_ids in ids.items():
+        if object_ids:
+            condition |= Q(object_type=object_type, object_id__in=object_ids)
+    return [
+        {
+            "seq": entry.seq,
+            "at": entry.at.isoformat(),
+            "actor": entry.actor_username,
+            "action": entry.action,
+            "object_type": entry.object_type,
+            "object_id": entry.object_id,
+            "field": entry.field,
+            "detail": _redact_json(entry.detail, redactor),
+            "hash": entry.hash,
+            "prev_hash": entry.prev_hash,
+        }
+        for entry in Entry.objects.filter(condition).order_by("seq")
+    ]
+
+
+# -- the archive ---------------------------------------------------------------------------
+
+
+def _file_entry(path: str, data: bytes) -> dict[str, Any]:
+    return {"path": path, "sha256": sha256_hex(data), "size": len(data)}
+
+
+def _attachment_entry(path: str, handle: IO[bytes]) -> dict[str, Any]:
+    from .services import fingerprint
+
+    handle.seek(0)
+    digest, size = fingerprint(handle)
+    handle.seek(0)
+    return {"path": path, "sha256": digest, "size": size}
+
+
+def _write_zip(bundle: _Bundle, manifest: dict[str, Any]) -> tuple[IO[bytes], str]:
+    entries = [_file_entry(path, data) for path, data in sorted(bundle.files.items())]
+    entries += [_attachment_entry(p, h) for p, h in sorted(bundle.attachment_files.items())]
+    manifest["files"] = entries
+    manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
+    digest = sha256_hex(manifest_bytes)
+    sums = "".join(f"{e['sha256']}  {e['path']}\n" for e in entries)
+    sums += f"{digest}  {MANIFEST}\n"
+    archive = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the caller
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as out:
+        for path, data in sorted(bundle.files.items()):
+            out.writestr(path, data)
+        for path, handle in sorted(bundle.attachment_files.items()):
+            with out.open(path, "w") as target:
+                while chunk := handle.read(1 << 20):
+                    target.write(chunk)
+        out.writestr(MANIFEST, manifest_bytes)
+        out.writestr(SUMS, sums.encode())
+    archive.seek(0)
+    return archive, digest
+
+
+def _next_reference() -> str:
+    last = EvidenceExport.objects.aggregate(top=Max("id"))["top"] or 0
+    return f"E-{last + 1:06d}"
+
+
+def _close(handles: Iterable[IO[bytes]]) -> None:
+    for handle in handles:
+        handle.close()
+
+
+def export_evidence(*, user, recipient: str, purpose: str, note: str = "") -> EvidenceExport:
+    """Build, store and audit a bundle of what the user may see and consent allows."""
+    if not selectors.may_export_evidence(user):
+        raise PermissionDenied(_("Only supervisors and data-protection officers export evidence."))
+    if purpose not in Purpose.values:
+        raise ValidationError({"purpose": _("Unknown purpose.")})
+    target = recipient_named(recipient)
+    testimonies = _testimonies(user, purpose)
+    if not testimonies:
+        raise ValidationError(
+            {"purpose": _("No testimony you may see has consent for this purpose.")}
+        )
+    reference = _next_reference()
+    reason = f"evidence export {reference} to {target.name} ({purpose})"
+    persons = _people(testimonies)
+    redactor = build_redactor(persons, purpose, keys.key_bytes(target.pseudonym_key.token))
+    bundle = _Bundle()
+    try:
+        export = _fill_and_store(
+            bundle, user, target, purpose, note, reference, reason, testimonies, persons, redactor
+        )
+    except AttachmentIntegrityError as exc:
+        raise ValidationError(
+            {
+                "attachments": _("An attachment failed its integrity check: %(problem)s")
+                % {"problem": str(exc)}
+            }
+        ) from exc
+    finally:
+        _close(bundle.attachment_files.values())
+    return export
+
+
+def _fill_and_store(
+    bundle: _Bundle,
+    user,
+    target: Recipient,
+    purpose: str,
+    note: str,
+    reference: str,
+    reason: str,
+    testimonies: list[Testimony],
+    persons: dict[int, Person],
+    redactor: Redactor,
+) -> EvidenceExport:
+    created_at = timezone.now()
+    listed, rows = [], []
+    for testimony in testimonies:
+        listed.append(_add_testimony(bundle, testimony, redactor, persons, purpose, reason))
+        rows += [
+            _event_row(e, testimony, redactor, persons, reason) for e in testimony.events.all()
+        ]
+    bundle.add_json("testimonies.json", listed)
+    bundle.add_json("events.json", rows)
+    bundle.add_text("events.csv", _events_csv(rows))
+    bundle.add_json("audit.json", _audit_extract(testimonies, redactor))
+    bundle.add_text(
+        "README.txt",
+        README.format(
+            reference=reference,
+            recipient=target.name,
+            purpose=purpose,
+            created_at=created_at.isoformat(timespec="seconds"),
+            created_by=user.username,
+            zip_name=f"{reference}.zip",
+        ),
+    )
+    manifest = {
+        "format": FORMAT,
+        "reference": reference,
+        "recipient": target.name,
+        "purpose": purpose,
+        "note": redactor.redact(note),
+        "created_at": created_at.isoformat(timespec="seconds"),
+        "created_by": user.username,
+        "testimonies": [t.reference for t in testimonies],
+        "counts": {
+            "testimonies": len(testimonies),
+            "events": len(rows),
+            "attachments": len(bundle.attachment_files),
+            "attachments_withheld": bundle.withheld_attachments,
+        },
+    }
+    archive, digest = _write_zip(bundle, manifest)
+    with archive, transaction.atomic():
+        return _store(archive, digest, user, target, purpose, note, reference, manifest)
+
+
+def _store(
+    archive: IO[bytes],
+    digest: str,
+    user,
+    target: Recipient,
+    purpose: str,
+    note: str,
+    reference: str,
+    manifest: dict[str, Any],
+) -> EvidenceExport:
+    from .services import fingerprint
+
+    sha256, size = fingerprint(archive)
+    archive.seek(0)
+    counts = manifest["counts"]
+    export = EvidenceExport(
+        reference=reference,
+        recipient=target,
+        purpose=purpose,
+        note=note,
+        size=size,
+        sha256=sha256,
+        manifest_sha256=digest,
+        testimony_count=counts["testimonies"],
+        event_count=counts["events"],
+        attachment_count=counts["attachments"],
+        items={"testimonies": manifest["testimonies"]},
+        created_by=user,
+    )
+    export.file.save(f"{reference}.zip", File(archive), save=False)
+    export.save()
+    record(
+        Action.EXPORT,
+        object_type=export._meta.label_lower,
+        object_id=export.pk,
+        detail={
+            "reference": reference,
+            "recipient": target.name,
+            "purpose": purpose,
+            "manifest_sha256": digest,
+            "sha256": sha256,
+            "counts": counts,
+        },
+    )
+    return export
+
+
+def open_export(*, user, export: EvidenceExport) -> IO[bytes]:
+    """The stored bundle, for its exporter or a data-protection officer; audited."""
+    if not selectors.may_export_evidence(user):
+        raise PermissionDenied(_("Only supervisors and data-protection officers export evidence."))
+    if export.created_by_id != user.pk and user.role != Role.DPO:
+        raise PermissionDenied(_("This export is not yours."))
+    record(Action.READ, object_type=export._meta.label_lower, object_id=export.pk, field="file")
+    return export.file.open("rb")

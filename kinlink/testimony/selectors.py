@@ -1,0 +1,255 @@
+"""Reads about testimonies. Every page and endpoint filters through `testimonies_visible_to`.
+
+Who sees testimonies: a caseworker those in their own caseload (they are its caseworker),
+a supervisor their team's, a data-protection officer all of them (reading an account is
+audited, as for everyone); administrators and analysts see no testimony, only the
+anonymised figures of `event_figures`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from kinlink.accounts.roles import Role
+from kinlink.names import normalize, skeleton
+from kinlink.people.models import Person
+from kinlink.reports.aggregates import Cell, suppress
+
+from . import search
+from .models import (
+    PURPOSE_USES,
+    Event,
+    EventType,
+    EvidenceExport,
+    NamingConsent,
+    Participant,
+    Place,
+    PlaceAlias,
+    SearchTerm,
+    Testimony,
+    TestimonyConsent,
+    Use,
+)
+
+EXPORT_ROLES = frozenset({Role.SUPERVISOR, Role.DPO})
+RECORD_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
+
+
+def testimonies_visible_to(user) -> QuerySet[Testimony]:
+    testimonies = Testimony.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return testimonies.none()
+    if user.role == Role.CASEWORKER:
+        return testimonies.filter(caseworker=user)
+    if user.role == Role.SUPERVISOR:
+        return testimonies.filter(team=user.team) if user.team_id else testimonies.none()
+    if user.role == Role.DPO:
+        return testimonies
+    return testimonies.none()
+
+
+def can_view_testimony(user, testimony: Testimony) -> bool:
+    return testimonies_visible_to(user).filter(pk=testimony.pk).exists()
+
+
+def may_record_testimonies(user) -> bool:
+    return user.is_authenticated and user.role in RECORD_ROLES
+
+
+def may_export_evidence(user) -> bool:
+    return user.is_authenticated and user.role in EXPORT_ROLES
+
+
+def events_visible_to(user) -> QuerySet[Event]:
+    return Event.objects.filter(testimony__in=testimonies_visible_to(user))
+
+
+def with_event_details(events: QuerySet[Event]) -> QuerySet[Event]:
+    return events.select_related("event_type", "place", "testimony").prefetch_related(
+        Prefetch(
+            "participants",
+            queryset=Participant.objects.select_related("person").prefetch_related("person__names"),
+        )
+    )
+
+
+# -- consent -------------------------------------------------------------------------------
+
+
+def _latest_granted(use: str):
+    return Subquery(
+        TestimonyConsent.objects.filter(testimony=OuterRef("pk"), use=use)
+        .order_by("-id")
+        .values("granted")[:1]
+    )
+
+
+def with_use_in_force(testimonies: QuerySet[Testimony], uses: Iterable[str]) -> QuerySet:
+    """Only testimonies for which at least one of `uses` is granted by its newest record."""
+    condition = Q()
+    for use in uses:
+        condition |= Q(**{f"use_{use}": True})
+        testimonies = testimonies.annotate(**{f"use_{use}": _latest_granted(use)})
+    return testimonies.filter(condition)
+
+
+def testimonies_for_purpose(user, purpose: str) -> QuerySet[Testimony]:
+    """What may go into a bundle for `purpose`: visible to the user, consent in force."""
+    return with_use_in_force(testimonies_visible_to(user), PURPOSE_USES[purpose])
+
+
+def uses_in_force(testimony: Testimony) -> set[str]:
+    latest: dict[str, bool] = {}
+    for record in TestimonyConsent.objects.filter(testimony=testimony).order_by("id"):
+        latest[record.use] = record.granted
+    return {use for use, granted in latest.items() if granted}
+
+
+def consent_history(testimony: Testimony) -> QuerySet[TestimonyConsent]:
+    return testimony.consents.select_related("recorded_by").order_by("-id")
+
+
+def named_persons(person_ids: Iterable[int], purpose: str) -> set[int]:
+    """Of these persons, those whose newest naming record for `purpose` grants it."""
+    latest: dict[int, bool] = {}
+    records = NamingConsent.objects.filter(person_id__in=list(person_ids), purpose=purpose)
+    for person_id, granted in records.order_by("id").values_list("person_id", "granted"):
+        latest[person_id] = granted
+    return {pid for pid, granted in latest.items() if granted}
+
+
+def naming_history(person: Person) -> QuerySet[NamingConsent]:
+    return person.naming_consents.select_related("recorded_by").order_by("-id")
+
+
+def naming_status(person_ids: Iterable[int]) -> dict[int, dict[str, bool]]:
+    """For each person, purpose -> named or not, from their newest records."""
+    status: dict[int, dict[str, bool]] = {}
+    records = NamingConsent.objects.filter(person_id__in=list(person_ids)).order_by("id")
+    for person_id, purpose, granted in records.values_list("person_id", "purpose", "granted"):
+        status.setdefault(person_id, {})[purpose] = granted
+    return status
+
+
+def people_of(testimony: Testimony) -> list[Person]:
+    """The witness and every person in the testimony's events, witness first."""
+    ids = [testimony.witness_id]
+    participants = Participant.objects.filter(event__testimony=testimony, person__isnull=False)
+    for pid in participants.order_by("id").values_list("person_id", flat=True):
+        if pid not in ids:
+            ids.append(pid)
+    persons = Person.objects.filter(pk__in=ids).prefetch_related("names").in_bulk()
+    return [persons[pid] for pid in ids if pid in persons]
+
+
+# -- places and vocabulary ----------------------------------------------------------------
+
+
+def active_event_types() -> QuerySet[EventType]:
+    return EventType.objects.filter(active=True)
+
+
+def places_matching(text: str) -> QuerySet[Place]:
+    """Places one of whose names (any script) is `text`, or sounds like it."""
+    normalised = normalize(text)
+    if not normalised:
+        return Place.objects.none()
+    aliases = PlaceAlias.objects.filter(
+        Q(normalized=normalised) | Q(skeleton=skeleton(text)) | Q(normalized__contains=normalised)
+    )
+    return Place.objects.filter(Exists(aliases.filter(place=OuterRef("pk")))).order_by("name")
+
+
+def place_with_aliases(pk: int) -> Place:
+    return Place.objects.prefetch_related("aliases").get(pk=pk)
+
+
+def events_at_place(user, place: Place) -> QuerySet[Event]:
+    events = events_visible_to(user).filter(place=place)
+    return with_event_details(events).order_by("earliest", "id")
+
+
+def timeline_of(user, person: Person) -> QuerySet[Event]:
+    """Events this person is part of (victim, alleged perpetrator or witness), in order."""
+    events = events_visible_to(user).filter(
+        Q(participants__person=person) | Q(testimony__witness=person)
+    )
+    return with_event_details(events.distinct()).order_by("earliest", "id")
+
+
+# -- search --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str = ""
+    event_type: EventType | None = None
+    place: Place | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    person: Person | None = None
+
+
+def search_testimonies(user, query: SearchQuery) -> QuerySet[Testimony]:
+    """Testimonies the user may see that match every word of the text (in any script) and
+    have one event meeting every event filter. Newest first. See `search.py`."""
+    testimonies = testimonies_visible_to(user)
+    for group in search.hashed_groups(query.text) if query.text.strip() else []:
+        # Driven from the (term, testimony) index: a rare word costs a few probes.
+        testimonies = testimonies.filter(
+            pk__in=SearchTerm.objects.filter(term__in=group).values("testimony_id")
+        )
+    events = Event.objects.filter(testimony=OuterRef("pk"))
+    filtered = False
+    if query.event_type is not None:
+        events, filtered = events.filter(event_type=query.event_type), True
+    if query.place is not None:
+        events, filtered = events.filter(place=query.place), True
+    if query.since is not None:
+        events, filtered = events.filter(latest__gte=query.since), True
+    if query.until is not None:
+        events, filtered = events.filter(earliest__lte=query.until), True
+    if filtered:
+        testimonies = testimonies.filter(Exists(events))
+    if query.person is not None:
+        testimonies = testimonies.filter(
+            Q(witness=query.person)
+            | Exists(
+                Participant.objects.filter(event__testimony=OuterRef("pk"), person=query.person)
+            )
+        )
+    return testimonies.select_related("witness").order_by("-recorded_on", "-id")
+
+
+# -- figures for everyone (anonymised) ----------------------------------------------------
+
+
+def event_figures() -> dict[str, list[Cell]]:
+    """Events by type and by place, over testimonies whose witness allowed anonymised use;
+    counts under five are hidden (DESIGN rule 5)."""
+    allowed = with_use_in_force(Testimony.objects.all(), {Use.ANONYMISED, Use.NAMED_REPORT})
+    events = Event.objects.filter(testimony__in=allowed.values("pk"))
+    by_type: dict[str, int] = {}
+    for event in events.select_related("event_type"):
+        label = str(event.event_type.label)
+        by_type[label] = by_type.get(label, 0) + 1
+    by_place: dict[str, int] = {}
+    for name in events.values_list("place__name", flat=True):
+        if name:
+            by_place[name] = by_place.get(name, 0) + 1
+    return {
+        "by_type": [Cell(k, suppress(v)) for k, v in sorted(by_type.items())],
+        "by_place": [Cell(k, suppress(v)) for k, v in sorted(by_place.items())],
+    }
+
+
+def exports_visible_to(user) -> QuerySet[EvidenceExport]:
+    """Supervisors see the exports they made, data-protection officers all of them."""
+    if not may_export_evidence(user):
+        return EvidenceExport.objects.none()
+    exports = EvidenceExport.objects.select_related("recipient", "created_by")
+    return exports if user.role == Role.DPO else exports.filter(created_by=user)

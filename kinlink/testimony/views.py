@@ -1,0 +1,420 @@
+"""Testimony pages. Thin: parse a form, call a service or selector, render.
+
+Records outside the user's reach answer 404, as if they did not exist."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kinlink.accounts.roles import may_see_reports
+from kinlink.people.models import Person
+from kinlink.people.selectors import persons_visible_to
+
+from . import evidence, selectors, services
+from .forms import (
+    AliasForm,
+    AttachmentForm,
+    EventForm,
+    EventTypeForm,
+    ExportForm,
+    NamingConsentForm,
+    PlaceForm,
+    RevealForm,
+    SearchForm,
+    TestimonyForm,
+    UseConsentForm,
+)
+from .models import Attachment, EventType, Place, Purpose, Testimony, Use
+
+
+def _testimony_or_404(request: HttpRequest, pk: int) -> Testimony:
+    try:
+        return selectors.testimonies_visible_to(request.user).select_related("witness").get(pk=pk)
+    except Testimony.DoesNotExist:
+        raise Http404(_("No such testimony in your caseload.")) from None
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def testimony_list(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None, user=request.user)
+    query = selectors.SearchQuery()
+    if form.is_valid():
+        data = form.cleaned_data
+        query = selectors.SearchQuery(
+            text=data["q"],
+            event_type=data["event_type"],
+            place=data["place"],
+            since=data["since"],
+            until=data["until"],
+            person=data["person"],
+        )
+    results = selectors.search_testimonies(request.user, query)
+    page = Paginator(results, 25).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "querystring": params.urlencode(),
+        "form": form,
+        "page": page,
+        "may_record": selectors.may_record_testimonies(request.user),
+        "may_export": selectors.may_export_evidence(request.user),
+    }
+    return render(request, "testimony/testimony_list.html", context)
+
+
+@login_required
+def testimony_create(request: HttpRequest) -> HttpResponse:
+    if not selectors.may_record_testimonies(request.user):
+        raise PermissionDenied(_("Only caseworkers and supervisors record testimonies."))
+    form = TestimonyForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            testimony = services.record_testimony(
+                user=request.user,
+                witness=data["witness"],
+                recorded_on=data["recorded_on"],
+                recorded_place=data["recorded_place"],
+                language=data["language"],
+                source_kind=data["source_kind"],
+                source_url=data["source_url"],
+                source_captured_on=data["source_captured_on"],
+                account=data["account"],
+                uses=data["uses"],
+                consent_method=data["consent_method"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Testimony %(ref)s recorded.") % {"ref": testimony.reference}
+            )
+            return redirect("testimony:detail", pk=testimony.pk)
+    return render(request, "testimony/testimony_form.html", {"form": form})
+
+
+def _detail_context(request: HttpRequest, testimony: Testimony, **forms) -> dict:
+    people = selectors.people_of(testimony)
+    naming = selectors.naming_status(p.pk for p in people)
+    events = selectors.with_event_details(testimony.events.all()).order_by("earliest", "id")
+    uses = selectors.uses_in_force(testimony)
+    return {
+        "testimony": testimony,
+        "events": events,
+        "attachments": testimony.attachments.all(),
+        "uses": [label for use, label in Use.choices if use in uses],
+        "consents": selectors.consent_history(testimony),
+        "people": [
+            (
+                p,
+                naming.get(p.pk, {}).get(Purpose.HUMAN_RIGHTS_REPORT, False),
+                naming.get(p.pk, {}).get(Purpose.COURT, False),
+            )
+            for p in people
+        ],
+        "may_record": selectors.may_record_testimonies(request.user),
+        "reveal_form": forms.get("reveal_form") or RevealForm(),
+        "event_form": forms.get("event_form") or EventForm(user=request.user),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+        "use_form": forms.get("use_form") or UseConsentForm(),
+        "naming_form": forms.get("naming_form") or NamingConsentForm(people=people),
+        "revealed": forms.get("revealed"),
+    }
+
+
+@login_required
+def testimony_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    testimony = _testimony_or_404(request, pk)
+    return render(request, "testimony/testimony_detail.html", _detail_context(request, testimony))
+
+
+@login_required
+@require_POST
+def testimony_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    testimony = _testimony_or_404(request, pk)
+    form = RevealForm(request.POST)
+    revealed = None
+    if form.is_valid():
+        revealed = services.reveal_account(
+            user=request.user, testimony=testimony, reason=form.cleaned_data["reason"]
+        )
+    context = _detail_context(request, testimony, reveal_form=form, revealed=revealed)
+    return _no_store(render(request, "testimony/testimony_detail.html", context))
+
+
+@login_required
+@require_POST
+def event_create(request: HttpRequest, pk: int) -> HttpResponse:
+    testimony = _testimony_or_404(request, pk)
+    form = EventForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        participants = [
+            *(services.ParticipantInput("victim", person=p) for p in data["victims"]),
+            *(
+                services.ParticipantInput("victim", description=d)
+                for d in form.lines(data["victim_descriptions"])
+            ),
+            *(services.ParticipantInput("perpetrator", person=p) for p in data["perpetrators"]),
+            *(
+                services.ParticipantInput("perpetrator", description=d)
+                for d in form.lines(data["perpetrator_descriptions"])
+            ),
+        ]
+        try:
+            services.add_event(
+                user=request.user,
+                testimony=testimony,
+                event_type=data["event_type"],
+                place=data["place"],
+                place_detail=data["place_detail"],
+                start=data["start"],
+                start_precision=data["start_precision"],
+                end=data["end"],
+                end_precision=data["end_precision"],
+                participants=participants,
+                passage=data["passage"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Event added."))
+            return redirect("testimony:detail", pk=testimony.pk)
+    context = _detail_context(request, testimony, event_form=form)
+    return render(request, "testimony/testimony_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    testimony = _testimony_or_404(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_attachment(
+                user=request.user,
+                testimony=testimony,
+                upload=data["file"],
+                kind=data["kind"],
+                description=data["description"],
+                identifies_people=data["identifies_people"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Attachment stored with its fingerprint."))
+            return redirect("testimony:detail", pk=testimony.pk)
+    context = _detail_context(request, testimony, attachment_form=form)
+    return render(request, "testimony/testimony_detail.html", context, status=400)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    visible = selectors.testimonies_visible_to(request.user)
+    try:
+        attachment = Attachment.objects.select_related("testimony").get(
+            pk=pk, testimony__in=visible
+        )
+    except Attachment.DoesNotExist:
+        raise Http404(_("No such attachment in your caseload.")) from None
+    try:
+        handle = services.open_attachment(user=request.user, attachment=attachment)
+    except services.AttachmentIntegrityError:
+        context = {"attachment": attachment}
+        return render(request, "testimony/integrity_error.html", context, status=409)
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+    return _no_store(response)
+
+
+@login_required
+@require_POST
+def use_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    testimony = _testimony_or_404(request, pk)
+    form = UseConsentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        services.record_use_consent(
+            user=request.user,
+            testimony=testimony,
+            use=data["use"],
+            granted=data["decision"] == "grant",
+            given_on=data["given_on"],
+            method=data["method"],
+            note=data["note"],
+        )
+        messages.success(request, _("Consent recorded."))
+        return redirect("testimony:detail", pk=testimony.pk)
+    context = _detail_context(request, testimony, use_form=form)
+    return render(request, "testimony/testimony_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def naming_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    testimony = _testimony_or_404(request, pk)
+    people = selectors.people_of(testimony)
+    form = NamingConsentForm(request.POST, people=people)
+    if form.is_valid():
+        data = form.cleaned_data
+        person = next(p for p in people if p.pk == data["person"])
+        services.record_naming_consent(
+            user=request.user,
+            person=person,
+            purpose=data["purpose"],
+            granted=data["decision"] == "grant",
+            given_on=data["given_on"],
+            method=data["method"],
+            note=data["note"],
+        )
+        messages.success(request, _("Consent to be named recorded."))
+        return redirect("testimony:detail", pk=testimony.pk)
+    context = _detail_context(request, testimony, naming_form=form)
+    return render(request, "testimony/testimony_detail.html", context, status=400)
+
+
+@login_required
+def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    person = Person.objects.prefetch_related("names").filter(pk=pk).first()
+    events = list(selectors.timeline_of(request.user, person)) if person else []
+    visible = person is not None and persons_visible_to(request.user).filter(pk=pk).exists()
+    if person is None or not (events or visible):
+        raise Http404(_("No such person in your caseload."))
+    context = {"person": person, "events": events}
+    return render(request, "testimony/person_timeline.html", context)
+
+
+@login_required
+def place_list(request: HttpRequest) -> HttpResponse:
+    form = PlaceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            place = services.create_place(
+                user=request.user,
+                name=data["name"],
+                kind=data["kind"],
+                country=data["country"],
+                aliases=EventForm.lines(data["aliases"]),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("testimony:place", pk=place.pk)
+    query = request.GET.get("q", "").strip()
+    places = selectors.places_matching(query) if query else Place.objects.order_by("name")
+    context = {
+        "form": form,
+        "places": places.prefetch_related("aliases"),
+        "query": query,
+        "may_edit": selectors.may_record_testimonies(request.user)
+        or selectors.may_export_evidence(request.user),
+    }
+    return render(request, "testimony/place_list.html", context)
+
+
+@login_required
+def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        place = selectors.place_with_aliases(pk)
+    except Place.DoesNotExist:
+        raise Http404(_("No such place.")) from None
+    form = AliasForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_place_alias(user=request.user, place=place, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("testimony:place", pk=place.pk)
+    context = {
+        "place": place,
+        "events": selectors.events_at_place(request.user, place),
+        "form": form,
+    }
+    return render(request, "testimony/place_detail.html", context)
+
+
+@login_required
+def event_types(request: HttpRequest) -> HttpResponse:
+    form = EventTypeForm(request.POST or None)
+    if request.method == "POST":
+        if "toggle" in request.POST:
+            event_type = EventType.objects.filter(pk=request.POST["toggle"]).first()
+            if event_type is None:
+                raise Http404(_("No such event type."))
+            services.set_event_type_active(
+                user=request.user, event_type=event_type, active=not event_type.active
+            )
+            return redirect("testimony:event_types")
+        if form.is_valid():
+            try:
+                services.add_event_type(user=request.user, name=form.cleaned_data["name"])
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                return redirect("testimony:event_types")
+    context = {"form": form, "types": EventType.objects.all()}
+    return render(request, "testimony/event_types.html", context)
+
+
+@login_required
+def export_list(request: HttpRequest) -> HttpResponse:
+    if not selectors.may_export_evidence(request.user):
+        raise PermissionDenied(_("Only supervisors and data-protection officers export evidence."))
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            export = evidence.export_evidence(
+                user=request.user,
+                recipient=data["recipient"],
+                purpose=data["purpose"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Bundle %(ref)s ready.") % {"ref": export.reference})
+            return redirect("testimony:exports")
+    context = {"form": form, "exports": selectors.exports_visible_to(request.user)}
+    return render(request, "testimony/export_list.html", context)
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    export = selectors.exports_visible_to(request.user).filter(pk=pk).first()
+    if export is None:
+        raise Http404(_("No such export."))
+    handle = evidence.open_export(user=request.user, export=export)
+    response = FileResponse(handle, as_attachment=True, filename=f"{export.reference}.zip")
+    return _no_store(response)
+
+
+@login_required
+def figures(request: HttpRequest) -> HttpResponse:
+    if not may_see_reports(request.user.role):
+        raise PermissionDenied(
+            _("Reports are for supervisors, analysts and data-protection officers.")
+        )
+    return render(request, "testimony/figures.html", selectors.event_figures())

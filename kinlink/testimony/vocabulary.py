@@ -1,0 +1,24 @@
+"""The event types every installation starts with (seeded by migration 0002).
+
+Their labels are translated here; types added later by users show the name they typed.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+SEEDED_EVENT_TYPES = {
+    "detention": _("detention"),
+    "solitary_confinement": _("solitary confinement"),
+    "forced_separation": _("forced separation from family"),
+    "forced_divorce": _("forced divorce"),
+    "document_confiscation": _("confiscation of documents"),
+    "beating": _("beating"),
+    "forced_confession": _("forced confession"),
+    "denied_contact": _("contact with family denied"),
+    "threat": _("threat"),
+    "escape": _("escape"),
+    "transfer": _("transfer"),
+    "release": _("release"),
+    "death": _("death"),
+}
