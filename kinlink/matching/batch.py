@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 
 from .explain import explain_levels
 from .features import FIELDS
-from .keys import CandidatePolicy, PreparedRecord, prepare, request_keys, row_keys
+from .keys import CandidatePolicy, PreparedRecord, prepare, request_key_variants, row_keys
 from .model import ModelParams, TermFrequencies
 from .records import PersonRecord
 from .search import Candidate, MatchResult
@@ -356,7 +356,8 @@ def _prepare_requests(
 ) -> list[PreparedRecord]:
     feats = _Writer(workdir / "req.parquet", _SCHEMA)
     keys = _Writer(
-        workdir / "req_keys.parquet", pa.schema([("qid", pa.int64()), ("key", pa.string())])
+        workdir / "req_keys.parquet",
+        pa.schema([("qid", pa.int64()), ("vidx", pa.int32()), ("key", pa.string())]),
     )
     prepared: list[PreparedRecord] = []
     uid = 0
@@ -368,9 +369,12 @@ def _prepare_requests(
             _add_feature_row(feats.cols, uid, REQ, qi, vi, pen, q, v)
             uid += 1
         kcols = keys.cols
-        for k in request_keys(q):
-            kcols["qid"].append(qi)
-            kcols["key"].append(k)
+        for k, mask in request_key_variants(q).items():
+            for vi in range(len(q.variants)):
+                if mask >> vi & 1:
+                    kcols["qid"].append(qi)
+                    kcols["vidx"].append(vi)
+                    kcols["key"].append(k)
         feats.maybe_flush()
         keys.maybe_flush()
         if progress and qi % 20_000 == 0:
@@ -409,7 +413,8 @@ def _with_tf_columns(base: str) -> str:
 
 
 def _candidate_sql(cap: int) -> list[tuple[str, str]]:
-    """(table, SQL) steps that mirror keys.select_candidates, then the blocked pairs."""
+    """(table, SQL) steps that mirror the index's candidate selection
+    (``MatchIndex._candidates``), ending with the blocked (reading, row) pairs."""
     return [
         ("kl_post", "SELECT key, COUNT(*) AS n FROM kl_reg_keys GROUP BY key"),
         (
@@ -420,23 +425,27 @@ def _candidate_sql(cap: int) -> list[tuple[str, str]]:
                     SUM(p.n) OVER (PARTITION BY q.qid ORDER BY p.n, q.key
                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum,
                     ROW_NUMBER() OVER (PARTITION BY q.qid ORDER BY p.n, q.key) AS rn
-                FROM kl_req_keys q JOIN kl_post p ON q.key = p.key
+                FROM (SELECT DISTINCT qid, key FROM kl_req_keys) q
+                JOIN kl_post p ON q.key = p.key
             ) t WHERE cum <= {cap} OR (rn = 1 AND n > {cap})
             """,
         ),
         (
             "kl_cand",
             f"""
-            SELECT DISTINCT s.qid, k.rid
-            FROM kl_qsel s JOIN kl_reg_keys k ON s.key = k.key
+            SELECT DISTINCT qk.qid, qk.vidx, k.rid
+            FROM kl_qsel s
+            JOIN kl_req_keys qk ON qk.qid = s.qid AND qk.key = s.key
+            JOIN kl_reg_keys k ON s.key = k.key
             WHERE s.cum <= {cap}
             UNION
-            SELECT qid, rid FROM (
-                SELECT s.qid, k.rid,
+            SELECT qk.qid, qk.vidx, t.rid FROM (
+                SELECT s.qid, s.key, k.rid,
                     ROW_NUMBER() OVER (PARTITION BY s.qid ORDER BY k.rid) AS rn2
                 FROM kl_qsel s JOIN kl_reg_keys k ON s.key = k.key
                 WHERE s.rn = 1 AND s.n > {cap}
-            ) t WHERE rn2 <= {cap}
+            ) t JOIN kl_req_keys qk ON qk.qid = t.qid AND qk.key = t.key
+            WHERE t.rn2 <= {cap}
             """,
         ),
         (
@@ -445,7 +454,7 @@ def _candidate_sql(cap: int) -> list[tuple[str, str]]:
             SELECT '0' AS match_key,
                 CONCAT('{REQ}-__-', CAST(v.unique_id AS STRING)) AS join_key_l,
                 CONCAT('{REG}-__-', CAST(c.rid AS STRING)) AS join_key_r
-            FROM kl_cand c JOIN {REQ} v ON v.grp = c.qid
+            FROM kl_cand c JOIN {REQ} v ON v.grp = c.qid AND v.vidx = c.vidx
             """,
         ),
     ]

@@ -49,7 +49,7 @@ from .keys import (
     NameVariant,
     PreparedRecord,
     prepare,
-    request_keys,
+    request_key_variants,
     row_keys,
 )
 from .model import ModelParams, TermFrequencies
@@ -394,35 +394,51 @@ class MatchIndex:
             self._dead_rows = 0
 
     # -- search --------------------------------------------------------------------------
-    def candidate_rows(self, keys: Iterable[str]) -> np.ndarray:
+    def candidate_rows(self, keys: Iterable[str] | dict[str, int]) -> np.ndarray:
         """Row ids of the candidates for these request keys (see CandidatePolicy)."""
+        masks = keys if isinstance(keys, dict) else dict.fromkeys(keys, 1)
+        return self._candidates(masks)[0]
+
+    def _candidates(self, key_masks: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, reading mask per row): the capped most-specific-first selection."""
         postings = self._postings
         sized = []
-        for k in keys:
+        for k, mask in key_masks.items():
             cur = postings.get(k)
             if cur is None:
                 continue
-            sized.append((1 if isinstance(cur, int) else len(cur), k, cur))
+            sized.append((1 if isinstance(cur, int) else len(cur), k, cur, mask))
+        empty = np.empty(0, dtype=np.int32)
         if not sized:
-            return np.empty(0, dtype=np.int32)
+            return empty, empty
         sized.sort(key=lambda t: (t[0], t[1]))
         cap = self.policy.cap
         total = 0
-        parts = []
-        for n, _k, cur in sized:
+        rows_parts = []
+        mask_parts = []
+        for n, _k, cur, mask in sized:
             if total + n > cap:
                 break
             total += n
-            parts.append(
+            arr = (
                 np.array([cur], dtype=np.int32)
                 if isinstance(cur, int)
                 else np.frombuffer(cur, dtype=np.int32).copy()
             )
-        if not parts:
-            cur = sized[0][2]
-            parts.append(np.sort(np.frombuffer(cur, dtype=np.int32))[:cap].copy())
-        rows = np.unique(np.concatenate(parts))
-        return rows
+            rows_parts.append(arr)
+            mask_parts.append(np.full(len(arr), mask, dtype=np.int32))
+        if not rows_parts:
+            _n, _k, cur, mask = sized[0]
+            arr = np.sort(np.frombuffer(cur, dtype=np.int32))[:cap].copy()
+            rows_parts.append(arr)
+            mask_parts.append(np.full(len(arr), mask, dtype=np.int32))
+        rows = np.concatenate(rows_parts)
+        masks = np.concatenate(mask_parts)
+        order = np.argsort(rows, kind="stable")
+        rows = rows[order]
+        masks = masks[order]
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        return rows[starts], np.bitwise_or.reduceat(masks, starts)
 
     def _name_weights(
         self,
@@ -547,12 +563,13 @@ class MatchIndex:
         """Ranked candidates for a request, best first (at most ``top_k``)."""
         q = prepare(request, as_request=True)
         with self._lock:
-            rows = self.candidate_rows(request_keys(q))
+            rows, masks = self._candidates(request_key_variants(q))
             if rows.size:
-                rows = rows[self._alive.data[self._slot.data[rows]]]
+                alive = self._alive.data[self._slot.data[rows]]
+                rows, masks = rows[alive], masks[alive]
             if rows.size == 0:
                 return []
-            weights, _best_variant = self._score_rows(q, rows)
+            weights, best_variant = self._score_rows(q, rows, masks)
             slots = self._slot.data[rows]
             order = np.argsort(-weights, kind="stable")
             _, first = np.unique(slots[order], return_index=True)
@@ -578,7 +595,7 @@ class MatchIndex:
                 row = int(rows[best_rows_idx[i]])
                 slot = int(self._slot.data[row])
                 rec = self._prepared_of_slot(slot)
-                s = self._explain_pair(q, rec, row, slot)
+                s = self._explain_pair(q, rec, row, slot, int(best_variant[best_rows_idx[i]]))
                 text, ev = explain_levels(s.levels, s.weights, q, s.variant, rec, s.record_variant)
                 out.append(
                     Candidate(
@@ -594,16 +611,21 @@ class MatchIndex:
             return out
 
     def _explain_pair(
-        self, q: PreparedRecord, rec: PreparedRecord, row: int, slot: int
+        self, q: PreparedRecord, rec: PreparedRecord, row: int, slot: int, vi: int
     ) -> PairScore:
         rows = self._rows_of.get(slot, (row,))
         rv = rec.variants[rows.index(row)] if row in rows else rec.variants[0]
         only = PreparedRecord(
             rec.id, (rv,), rec.father, rec.mother, rec.place, rec.birth, rec.gender
         )
-        return score_prepared(self.params, self.tf, q, only)
+        q_only = PreparedRecord(
+            q.id, (q.variants[vi],), q.father, q.mother, q.place, q.birth, q.gender
+        )
+        return score_prepared(self.params, self.tf, q_only, only)
 
-    def _score_rows(self, q: PreparedRecord, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _score_rows(
+        self, q: PreparedRecord, rows: np.ndarray, masks: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         slots = self._slot.data[rows]
         base = (
             self._name_weights("father_name", q.father, self._father.data[slots])
@@ -617,12 +639,17 @@ class MatchIndex:
         best = np.full(len(rows), -np.inf)
         best_v = np.zeros(len(rows), dtype=np.int8)
         for vi, v in enumerate(q.variants):
+            reached = None if masks is None else (masks & (1 << vi)) != 0
+            if reached is not None and not reached.any():
+                continue
             pen = self.params.swap_penalty if v.kind == "swapped" else self.params.normal_penalty
             w = (
                 self._name_weights("given_name", v.given, given_ids)
                 + self._name_weights("family_name", v.family, family_ids)
                 + pen
             )
+            if reached is not None:
+                w = np.where(reached, w, -np.inf)
             better = w > best
             best = np.where(better, w, best)
             best_v = np.where(better, vi, best_v)

@@ -38,6 +38,7 @@ __all__ = [
     "PreparedRecord",
     "prepare",
     "record_keys",
+    "request_key_variants",
     "request_keys",
     "row_keys",
     "select_candidates",
@@ -61,7 +62,7 @@ class CandidatePolicy:
     choice among them is as good as another).
     """
 
-    cap: int = 1500
+    cap: int = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +196,23 @@ def request_keys(request: PersonRecord | PreparedRecord) -> list[str]:
     for v in p.variants:
         _keys(v.given, v.family, p.father, buckets, out)
     return sorted(out)
+
+
+def request_key_variants(request: PersonRecord | PreparedRecord) -> dict[str, int]:
+    """Keys to look up, each with a bit mask of the request readings that produce it
+    (bit i = ``variants[i]``).  A candidate found only through keys of the swapped
+    reading is compared only in the swapped reading, and so on: the batch linkage
+    pairs readings with candidates the same way."""
+    p = request if isinstance(request, PreparedRecord) else prepare(request, as_request=True)
+    out: dict[str, int] = {}
+    buckets = _request_buckets(p.birth)
+    for i, v in enumerate(p.variants):
+        keys: set[str] = set()
+        _keys(v.given, v.family, p.father, buckets, keys)
+        bit = 1 << i
+        for k in keys:
+            out[k] = out.get(k, 0) | bit
+    return out
 
 
 def select_candidates(
