@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "kinlink.tracing",
     "kinlink.cases",
     "kinlink.testimony",
+    "kinlink.privacy",
     "kinlink.reports",
     "kinlink.web",
     "kinlink.api",

@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("tracing/", include("kinlink.tracing.urls")),
     path("cases/", include("kinlink.cases.urls")),
     path("testimony/", include("kinlink.testimony.urls")),
+    path("privacy/", include("kinlink.privacy.urls")),
     path("", include("kinlink.web.urls")),
     prefix_default_language=True,
 )

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("kinlink.tracing.api_urls")),
     path("", include("kinlink.cases.api_urls")),
     path("", include("kinlink.testimony.api_urls")),
+    path("", include("kinlink.privacy.api_urls")),
     path("", include(router.urls)),
 ]
