@@ -33,6 +33,7 @@ from kinlink.people.models import Consent, ConsentPurpose, ConsentScope, LegalBa
 from kinlink.people.selectors import can_view_person, consent_in_force
 
 from . import matching
+from .exports import write_rows
 from .models import (
     Candidate,
     CandidateDecision,
@@ -48,7 +49,7 @@ from .models import (
     Outcome,
     StatusChange,
 )
-from .selectors import can_view_enquiry
+from .selectors import can_view_enquiry, enquiries_visible_to
 
 S = EnquiryStatus
 ALLOWED_MOVES: dict[str, set[str]] = {
@@ -763,3 +764,64 @@ def mark_notification_read(*, user: User, notification: Notification) -> None:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+
+
+# -- export ----------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = (
+    "reference",
+    "status",
+    "outcome",
+    "relationship",
+    "enquirer",
+    "sought_given_name",
+    "sought_family_name",
+    "sought_father_name",
+    "sought_mother_name",
+    "sought_birth",
+    "sought_birth_place",
+    "last_news_when",
+    "last_news_where",
+    "sought_person",
+    "consent",
+    "caseworker",
+    "created_at",
+    "closed_at",
+)
+
+
+def _export_row(enquiry: Enquiry) -> list[object]:
+    return [
+        enquiry.reference,
+        enquiry.status,
+        enquiry.outcome,
+        enquiry.relationship,
+        enquiry.enquirer.reference,
+        enquiry.sought_given_name,
+        enquiry.sought_family_name,
+        enquiry.sought_father_name,
+        enquiry.sought_mother_name,
+        enquiry.sought_birth_entered,
+        enquiry.sought_birth_place,
+        enquiry.last_news_when,
+        enquiry.last_news_where,
+        enquiry.sought_person.reference if enquiry.sought_person else "",
+        consent_scope(enquiry) or "",
+        enquiry.caseworker.username if enquiry.caseworker else "",
+        enquiry.created_at.isoformat(timespec="seconds"),
+        enquiry.closed_at.isoformat(timespec="seconds") if enquiry.closed_at else "",
+    ]
+
+
+def export_caseload(*, user: User, fmt: str) -> bytes:
+    """The user's caseload as CSV or XLSX. No contact or location of anyone is exported:
+    the sought person's whereabouts leave only in the reply to the family. Audited."""
+    enquiries = enquiries_visible_to(user).select_related("enquirer", "sought_person", "caseworker")
+    rows = [_export_row(enquiry) for enquiry in enquiries.order_by("id")]
+    data = write_rows(EXPORT_COLUMNS, rows, fmt)
+    record(
+        Action.EXPORT,
+        object_type="tracing.enquiry",
+        detail={"format": fmt, "rows": len(rows), "columns": list(EXPORT_COLUMNS)},
+    )
+    return data

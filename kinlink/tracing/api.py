@@ -1,0 +1,620 @@
+"""REST endpoints for tracing, mounted under /api/ by api_urls.py.
+
+Thin: each parses input, calls tracing.services and serialises the result. Querysets come
+from tracing.selectors, so a record outside the caller's caseload answers 404. No
+serializer here holds a sealed field; the sought person's location and contact leave only
+in the family reply, which is built by the disclosure service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from kinlink.people.models import ConsentMethod, ConsentScope, Gender, NameKind, Person
+from kinlink.people.selectors import consent_history, persons_visible_to
+
+from . import services
+from .exports import FORMATS
+from .models import (
+    Candidate,
+    Decision,
+    EnquirerRelationship,
+    Enquiry,
+    EnquiryStatus,
+    FamilyMessage,
+    MessageDirection,
+    MessageState,
+    Notification,
+    NotificationKind,
+    Outcome,
+    StatusChange,
+)
+from .selectors import candidates_of, enquiries_visible_to, unread_notifications
+
+
+def _call(fn: Callable[..., Any], **kwargs: Any) -> Any:
+    """Run a service; its Django ValidationError becomes a 400 with the same messages."""
+    try:
+        return fn(**kwargs)
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        raise ValidationError(detail) from exc
+
+
+def _choice(choices, **kwargs) -> serializers.ChoiceField:
+    """A choice field described in the schema as a string listing its values, not as an
+    enum: drf-spectacular names enum components after the field, and several apps use
+    "status", "kind" or "scope" for different sets, which its checks report as errors."""
+    values = ", ".join(repr(value) for value, _label in choices)
+    field_class = extend_schema_field({"type": "string", "description": f"one of {values}"})(
+        type("ListedChoiceField", (serializers.ChoiceField,), {})
+    )
+    return field_class(choices=choices, **kwargs)
+
+
+# -- serializers -----------------------------------------------------------------------------
+
+
+class EnquirerNameSerializer(serializers.Serializer):
+    kind = _choice(NameKind.choices, required=False, default="legal")
+    given_name = serializers.CharField(required=False, allow_blank=True, default="")
+    family_name = serializers.CharField(required=False, allow_blank=True, default="")
+    father_name = serializers.CharField(required=False, allow_blank=True, default="")
+    language = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SoughtPersonSerializer(serializers.Serializer):
+    given_name = serializers.CharField(required=False, allow_blank=True, default="")
+    family_name = serializers.CharField(required=False, allow_blank=True, default="")
+    father_name = serializers.CharField(required=False, allow_blank=True, default="")
+    mother_name = serializers.CharField(required=False, allow_blank=True, default="")
+    other_names = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="one name a line, any script"
+    )
+    gender = _choice(Gender.choices, required=False, default="")
+    birth = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text='year or date as known: "1965", "about 1965±3", "1344" (Solar Hijri)',
+    )
+    birth_place = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class EnquiryCreateSerializer(serializers.Serializer):
+    enquirer = serializers.IntegerField(
+        required=False, help_text="id of a person in your caseload; or give enquirer_names"
+    )
+    enquirer_names = EnquirerNameSerializer(many=True, required=False)
+    relationship = _choice(EnquirerRelationship.choices)
+    relationship_detail = serializers.CharField(required=False, allow_blank=True, default="")
+    sought = SoughtPersonSerializer()
+    last_news_when = serializers.CharField(required=False, allow_blank=True, default="")
+    last_news_where = serializers.CharField(required=False, allow_blank=True, default="")
+    last_news_circumstances = serializers.CharField(required=False, allow_blank=True, default="")
+    enquirer_contact = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        write_only=True,
+        help_text="stored encrypted; never returned",
+    )
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    from_status = _choice([("", ""), *EnquiryStatus.choices], read_only=True)
+    to_status = _choice(EnquiryStatus.choices, read_only=True)
+    outcome = _choice([("", ""), *Outcome.choices], read_only=True)
+
+    class Meta:
+        model = StatusChange
+        fields = ["from_status", "to_status", "outcome", "at", "by", "note"]
+
+
+class EnquirySerializer(serializers.ModelSerializer):
+    enquirer = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    sought_person = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    caseworker = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    relationship = _choice(EnquirerRelationship.choices, read_only=True)
+    sought_gender = _choice(Gender.choices, read_only=True)
+    status = _choice(EnquiryStatus.choices, read_only=True)
+    outcome = _choice([("", ""), *Outcome.choices], read_only=True)
+    consent = serializers.SerializerMethodField()
+    status_changes = StatusChangeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Enquiry
+        fields = [
+            "id",
+            "reference",
+            "enquirer",
+            "relationship",
+            "relationship_detail",
+            "sought_given_name",
+            "sought_family_name",
+            "sought_father_name",
+            "sought_mother_name",
+            "sought_other_names",
+            "sought_gender",
+            "sought_birth_entered",
+            "sought_birth_year",
+            "sought_birth_place",
+            "last_news_when",
+            "last_news_where",
+            "last_news_circumstances",
+            "status",
+            "outcome",
+            "sought_person",
+            "consent",
+            "caseworker",
+            "created_at",
+            "updated_at",
+            "closed_at",
+            "status_changes",
+        ]
+
+    def get_consent(self, enquiry: Enquiry) -> str | None:
+        """The decision in force (its scope), never what it discloses."""
+        return services.consent_scope(enquiry)
+
+
+class CandidatePersonSerializer(serializers.ModelSerializer):
+    names = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = ["id", "reference", "names", "birth_year", "birth_year_end", "birth_place"]
+
+    def get_names(self, person: Person) -> list[str]:
+        return [str(name) for name in person.names.all()]
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    enquiry = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    person = CandidatePersonSerializer(read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decision = _choice(Decision.choices, read_only=True)
+
+    class Meta:
+        model = Candidate
+        fields = [
+            "id",
+            "enquiry",
+            "person",
+            "rank",
+            "score",
+            "explanation",
+            "evidence",
+            "found_later",
+            "proposed_at",
+            "decision",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+        ]
+
+
+class CandidateDecisionSerializer(serializers.Serializer):
+    decision = _choice([c for c in Decision.choices if c[0] != Decision.PENDING])
+    reason = serializers.CharField(max_length=300)
+
+
+class CandidateReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class EnquiryNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class EnquiryCloseSerializer(EnquiryNoteSerializer):
+    outcome = _choice(Outcome.choices)
+
+
+class EnquiryConsentSerializer(serializers.Serializer):
+    scope = _choice(ConsentScope.choices)
+    obtained_on = serializers.DateField()
+    method = _choice(ConsentMethod.choices)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    recorded_at = serializers.DateTimeField(read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+    withdrawn_at = serializers.DateTimeField(read_only=True)
+    withdrawal_reason = serializers.CharField(read_only=True)
+
+
+class EnquiryConsentStateSerializer(serializers.Serializer):
+    in_force = EnquiryConsentSerializer(allow_null=True)
+    history = EnquiryConsentSerializer(many=True)
+
+
+class ConsentWithdrawalSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class FamilyMessageSerializer(serializers.ModelSerializer):
+    enquiry = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    delivered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    direction = _choice(MessageDirection.choices, read_only=True)
+    state = _choice(MessageState.choices, read_only=True)
+
+    class Meta:
+        model = FamilyMessage
+        fields = [
+            "id",
+            "enquiry",
+            "direction",
+            "text",
+            "transcribed",
+            "reply_to",
+            "state",
+            "author",
+            "written_at",
+            "reviewed_by",
+            "reviewed_at",
+            "review_note",
+            "delivered_by",
+            "delivered_at",
+        ]
+        read_only_fields = fields
+
+
+class FamilyMessageCreateSerializer(serializers.Serializer):
+    direction = _choice(MessageDirection.choices)
+    text = serializers.CharField(max_length=4000)
+    transcribed = serializers.BooleanField(required=False, default=False)
+
+
+class FamilyMessageReviewSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class FamilyMessageDeliverySerializer(serializers.Serializer):
+    delivered = serializers.BooleanField(help_text="false: it could not be delivered")
+
+
+class FamilyMessageReplySerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=4000)
+
+
+class FamilyReplyMessageSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    written_at = serializers.DateTimeField()
+
+
+class FamilyReplySerializer(serializers.Serializer):
+    """Exactly what the sought person's consent lets the family learn."""
+
+    enquiry = serializers.CharField(source="disclosure.enquiry_reference")
+    consent = serializers.CharField(source="disclosure.scope")
+    found = serializers.BooleanField(source="disclosure.found")
+    deceased = serializers.BooleanField(source="disclosure.deceased")
+    not_found = serializers.BooleanField(source="disclosure.not_found")
+    messages_allowed = serializers.BooleanField(source="disclosure.may_relay_messages")
+    location = serializers.CharField(source="disclosure.location", allow_null=True)
+    contact = serializers.CharField(source="disclosure.contact", allow_null=True)
+    enquirer_name = serializers.CharField()
+    sought_name = serializers.CharField()
+    paragraphs = serializers.ListField(child=serializers.CharField())
+    messages = FamilyReplyMessageSerializer(many=True)
+
+
+class TracingNotificationSerializer(serializers.ModelSerializer):
+    enquiry = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    kind = _choice(NotificationKind.choices, read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "enquiry", "candidate", "created_at", "read_at"]
+
+
+# -- views -----------------------------------------------------------------------------------
+
+
+class EnquiryViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Enquiries in the caller's caseload. Others answer 404, as if they did not exist."""
+
+    serializer_class = EnquirySerializer
+
+    def get_queryset(self):
+        return (
+            enquiries_visible_to(self.request.user)
+            .select_related("enquirer", "sought_person", "caseworker")
+            .prefetch_related("status_changes__by")
+            .order_by("-created_at", "-id")
+        )
+
+    def _enquiry(self) -> Enquiry:
+        return self.get_object()
+
+    def _answer(self, enquiry: Enquiry, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=enquiry.pk)
+        return Response(EnquirySerializer(fresh).data, status=code)
+
+    @extend_schema(request=EnquiryCreateSerializer, responses={201: EnquirySerializer})
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        data = EnquiryCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        enquirer_id = values.pop("enquirer", None)
+        names = values.pop("enquirer_names", None)
+        enquirer = None
+        if enquirer_id is not None:
+            enquirer = get_object_or_404(persons_visible_to(request.user), pk=enquirer_id)
+        enquiry = _call(
+            services.create_enquiry,
+            user=request.user,
+            enquirer=enquirer,
+            new_enquirer={"names": names} if names else None,
+            **values,
+        )
+        return self._answer(enquiry, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("as", str, enum=list(FORMATS), description="csv (default) or xlsx")
+        ],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request: Request) -> HttpResponse:
+        """The caller's caseload as CSV or XLSX, without anyone's contact or location."""
+        fmt = request.query_params.get("as", "csv")
+        if fmt not in FORMATS:
+            raise ValidationError({"as": "use csv or xlsx"})
+        data = services.export_caseload(user=request.user, fmt=fmt)
+        response = HttpResponse(data, content_type=FORMATS[fmt])
+        response["Content-Disposition"] = f'attachment; filename="enquiries.{fmt}"'
+        return response
+
+    @extend_schema(request=None, responses=CandidateSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def search(self, request: Request, pk=None) -> Response:
+        """Ask the matching engine again."""
+        enquiry = self._enquiry()
+        _call(services.start_search, user=request.user, enquiry=enquiry)
+        return Response(CandidateSerializer(candidates_of(enquiry), many=True).data)
+
+    @extend_schema(responses=CandidateSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def candidates(self, request: Request, pk=None) -> Response:
+        return Response(CandidateSerializer(candidates_of(self._enquiry()), many=True).data)
+
+    @extend_schema(request=EnquiryNoteSerializer, responses=EnquirySerializer)
+    @action(detail=True, methods=["post"])
+    def asked(self, request: Request, pk=None) -> Response:
+        """The sought person has been asked."""
+        data = EnquiryNoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enquiry = self._enquiry()
+        _call(services.mark_person_asked, user=request.user, enquiry=enquiry, **data.validated_data)
+        return self._answer(enquiry)
+
+    @extend_schema(request=EnquiryCloseSerializer, responses=EnquirySerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk=None) -> Response:
+        data = EnquiryCloseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enquiry = self._enquiry()
+        _call(services.close_enquiry, user=request.user, enquiry=enquiry, **data.validated_data)
+        return self._answer(enquiry)
+
+    @extend_schema(request=EnquiryNoteSerializer, responses=EnquirySerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk=None) -> Response:
+        data = EnquiryNoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enquiry = self._enquiry()
+        _call(services.reopen_enquiry, user=request.user, enquiry=enquiry, **data.validated_data)
+        return self._answer(enquiry)
+
+    def _consent_state(self, enquiry: Enquiry) -> Response:
+        history = (
+            list(consent_history(enquiry.sought_person, enquiry.consent_context))
+            if enquiry.sought_person_id
+            else []
+        )
+        state = {"in_force": services.enquiry_consent(enquiry), "history": history}
+        return Response(EnquiryConsentStateSerializer(state).data)
+
+    @extend_schema(methods=["GET"], responses=EnquiryConsentStateSerializer)
+    @extend_schema(
+        methods=["POST"], request=EnquiryConsentSerializer, responses=EnquiryConsentStateSerializer
+    )
+    @action(detail=True, methods=["get", "post"])
+    def consent(self, request: Request, pk=None) -> Response:
+        """The sought person's decision for this enquiry (recording one replaces it)."""
+        enquiry = self._enquiry()
+        if request.method == "POST":
+            data = EnquiryConsentSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            _call(
+                services.record_enquiry_consent,
+                user=request.user,
+                enquiry=enquiry,
+                **data.validated_data,
+            )
+            enquiry.refresh_from_db()
+        return self._consent_state(enquiry)
+
+    @extend_schema(request=ConsentWithdrawalSerializer, responses=EnquiryConsentStateSerializer)
+    @action(detail=True, methods=["post"], url_path="consent/withdraw")
+    def withdraw_consent(self, request: Request, pk=None) -> Response:
+        data = ConsentWithdrawalSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enquiry = self._enquiry()
+        _call(
+            services.withdraw_enquiry_consent,
+            user=request.user,
+            enquiry=enquiry,
+            **data.validated_data,
+        )
+        return self._consent_state(enquiry)
+
+    @extend_schema(responses=FamilyReplySerializer)
+    @action(detail=True, methods=["get"], url_path="family-reply")
+    def family_reply(self, request: Request, pk=None) -> Response:
+        """What the family may be told, exactly as the consent allows (audited)."""
+        reply = services.family_reply(self._enquiry(), user=request.user, channel="api")
+        return Response(FamilyReplySerializer(reply).data)
+
+    @extend_schema(methods=["GET"], responses=FamilyMessageSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=FamilyMessageCreateSerializer, responses=FamilyMessageSerializer
+    )
+    @action(detail=True, methods=["get", "post"])
+    def messages(self, request: Request, pk=None) -> Response:
+        enquiry = self._enquiry()
+        if request.method == "POST":
+            data = FamilyMessageCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            message = _call(
+                services.write_message,
+                user=request.user,
+                enquiry=enquiry,
+                **data.validated_data,
+            )
+            return Response(FamilyMessageSerializer(message).data, status=status.HTTP_201_CREATED)
+        return Response(FamilyMessageSerializer(enquiry.messages.all(), many=True).data)
+
+
+class CandidateViewSet(viewsets.ReadOnlyModelViewSet):
+    """Candidates of the enquiries in the caller's caseload (filter with ?enquiry=<id>)."""
+
+    serializer_class = CandidateSerializer
+
+    def get_queryset(self):
+        candidates = (
+            Candidate.objects.filter(enquiry__in=enquiries_visible_to(self.request.user))
+            .select_related("enquiry", "person", "decided_by")
+            .prefetch_related("person__names")
+            .order_by("enquiry_id", "-score", "id")
+        )
+        enquiry = self.request.query_params.get("enquiry", "")
+        return candidates.filter(enquiry_id=enquiry) if enquiry.isdigit() else candidates
+
+    def _decide(self, request: Request, decision: str, reason: str) -> Response:
+        candidate = self.get_object()
+        _call(
+            services.decide_candidate,
+            user=request.user,
+            candidate=candidate,
+            decision=decision,
+            reason=reason,
+        )
+        return Response(CandidateSerializer(self.get_queryset().get(pk=candidate.pk)).data)
+
+    @extend_schema(request=CandidateDecisionSerializer, responses=CandidateSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk=None) -> Response:
+        """Same person / not the same / unsure, with a reason (can be reversed later)."""
+        data = CandidateDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._decide(request, **data.validated_data)
+
+    @extend_schema(request=CandidateReasonSerializer, responses=CandidateSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk=None) -> Response:
+        data = CandidateReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._decide(request, Decision.SAME, data.validated_data["reason"])
+
+    @extend_schema(request=CandidateReasonSerializer, responses=CandidateSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk=None) -> Response:
+        data = CandidateReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._decide(request, Decision.NOT_SAME, data.validated_data["reason"])
+
+
+class MessageViewSet(viewsets.ReadOnlyModelViewSet):
+    """Family messages of the enquiries in the caller's caseload (?state=draft to review)."""
+
+    serializer_class = FamilyMessageSerializer
+
+    def get_queryset(self):
+        messages = (
+            FamilyMessage.objects.filter(enquiry__in=enquiries_visible_to(self.request.user))
+            .select_related("enquiry", "author", "reviewed_by", "delivered_by")
+            .order_by("written_at", "id")
+        )
+        state = self.request.query_params.get("state", "")
+        return messages.filter(state=state) if state else messages
+
+    @extend_schema(request=FamilyMessageReviewSerializer, responses=FamilyMessageSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk=None) -> Response:
+        """Approve for delivery, or send back with a note (never by the author)."""
+        data = FamilyMessageReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = _call(
+            services.review_message,
+            user=request.user,
+            message=self.get_object(),
+            **data.validated_data,
+        )
+        return Response(FamilyMessageSerializer(message).data)
+
+    @extend_schema(request=FamilyMessageDeliverySerializer, responses=FamilyMessageSerializer)
+    @action(detail=True, methods=["post"])
+    def deliver(self, request: Request, pk=None) -> Response:
+        data = FamilyMessageDeliverySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = _call(
+            services.deliver_message,
+            user=request.user,
+            message=self.get_object(),
+            **data.validated_data,
+        )
+        return Response(FamilyMessageSerializer(message).data)
+
+    @extend_schema(request=FamilyMessageReplySerializer, responses={201: FamilyMessageSerializer})
+    @action(detail=True, methods=["post"])
+    def reply(self, request: Request, pk=None) -> Response:
+        """Record the recipient's answer: a new draft in the other direction."""
+        data = FamilyMessageReplySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        answer = _call(
+            services.record_reply,
+            user=request.user,
+            message=self.get_object(),
+            text=data.validated_data["text"],
+        )
+        return Response(FamilyMessageSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The caller's unread notifications."""
+
+    serializer_class = TracingNotificationSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Notification.objects.none()
+        return unread_notifications(self.request.user)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk=None) -> Response:
+        services.mark_notification_read(user=request.user, notification=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
