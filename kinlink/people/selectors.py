@@ -6,7 +6,14 @@ from django.db.models import QuerySet
 
 from kinlink.accounts.roles import Role
 
-from .models import INVERSE_RELATIONSHIP, Consent, Person, PersonVersion, Relationship
+from .models import (
+    INVERSE_RELATIONSHIP,
+    Consent,
+    Person,
+    PersonVersion,
+    Relationship,
+    RelationshipKind,
+)
 
 
 def persons_visible_to(user, *, include_merged: bool = False) -> QuerySet[Person]:
@@ -41,14 +48,14 @@ def consent_history(person: Person, context: str) -> QuerySet[Consent]:
     return Consent.objects.filter(person=person, context=context).order_by("-id")
 
 
-def relationships_of(person: Person) -> list[tuple[str, Person, Relationship]]:
+def relationships_of(person: Person) -> list[tuple[RelationshipKind, Person, Relationship]]:
     """(kind as seen from `person`, the other person, the row), both directions."""
     rows = []
     for rel in Relationship.objects.filter(person=person).select_related("relative"):
         # (A, parent, B): seen from A, B is A's child.
-        rows.append((INVERSE_RELATIONSHIP[rel.kind], rel.relative, rel))
+        rows.append((RelationshipKind(INVERSE_RELATIONSHIP[rel.kind]), rel.relative, rel))
     for rel in Relationship.objects.filter(relative=person).select_related("person"):
-        rows.append((rel.kind, rel.person, rel))
+        rows.append((RelationshipKind(rel.kind), rel.person, rel))
     return rows
 
 

@@ -1,0 +1,355 @@
+"""Tracing pages: caseload, new enquiry, enquiry with candidates, consent, messages and the
+printable reply to the family. Thin: every rule is in tracing.services; every query is
+filtered by tracing.selectors, so an enquiry outside the caseload answers 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kinlink.accounts.roles import works_on_records
+from kinlink.people.selectors import can_view_person, consent_history, persons_visible_to
+
+from . import services
+from .exports import FORMATS
+from .forms import (
+    CloseForm,
+    ConsentForm,
+    DecisionForm,
+    DeliverForm,
+    EnquiryForm,
+    MessageForm,
+    NoteForm,
+    ReplyForm,
+    ReviewForm,
+    WithdrawForm,
+    apply_errors,
+)
+from .models import Candidate, Enquiry, EnquiryStatus, FamilyMessage, Notification
+from .selectors import (
+    candidates_of,
+    caseload,
+    enquiries_visible_to,
+    messages_of,
+    unread_notifications,
+)
+
+
+def _enquiry_or_404(request: HttpRequest, pk: int) -> Enquiry:
+    try:
+        return (
+            enquiries_visible_to(request.user)
+            .select_related("enquirer", "sought_person", "caseworker")
+            .get(pk=pk)
+        )
+    except Enquiry.DoesNotExist:
+        # Same answer whether the enquiry exists or not: an id reveals nothing.
+        raise Http404(_("No such enquiry in your caseload.")) from None
+
+
+def _candidate_or_404(request: HttpRequest, pk: int) -> Candidate:
+    candidate = (
+        Candidate.objects.filter(enquiry__in=enquiries_visible_to(request.user), pk=pk)
+        .select_related("enquiry", "person")
+        .first()
+    )
+    if candidate is None:
+        raise Http404(_("No such candidate."))
+    return candidate
+
+
+def _message_or_404(request: HttpRequest, pk: int) -> FamilyMessage:
+    message = (
+        FamilyMessage.objects.filter(enquiry__in=enquiries_visible_to(request.user), pk=pk)
+        .select_related("enquiry")
+        .first()
+    )
+    if message is None:
+        raise Http404(_("No such message."))
+    return message
+
+
+def _flash(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@login_required
+def enquiry_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    query = request.GET.get("q", "").strip()
+    enquiries = caseload(request.user, status=status, query=query)
+    page = Paginator(enquiries, 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "query": query,
+        "statuses": EnquiryStatus.choices,
+        "notifications": unread_notifications(request.user)[:20],
+        "may_create": works_on_records(request.user.role),
+    }
+    return render(request, "tracing/enquiry_list.html", context)
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = Notification.objects.filter(user=request.user, pk=pk).first()
+    if notification is None:
+        raise Http404(_("No such notification."))
+    services.mark_notification_read(user=request.user, notification=notification)
+    return redirect("tracing:enquiry_detail", notification.enquiry_id)
+
+
+@login_required
+def enquiry_create(request: HttpRequest) -> HttpResponse:
+    if not works_on_records(request.user.role):
+        raise PermissionDenied(_("Only caseworkers and supervisors record enquiries."))
+    form = EnquiryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        enquirer = None
+        if data["enquirer_reference"]:
+            enquirer = (
+                persons_visible_to(request.user)
+                .filter(reference__iexact=data["enquirer_reference"].strip())
+                .first()
+            )
+            if enquirer is None:
+                form.add_error("enquirer_reference", _("No such person in your caseload."))
+        if not form.errors:
+            try:
+                enquiry = services.create_enquiry(
+                    user=request.user,
+                    enquirer=enquirer,
+                    new_enquirer=None
+                    if enquirer
+                    else {
+                        "names": [
+                            {
+                                "given_name": data["enquirer_given_name"],
+                                "family_name": data["enquirer_family_name"],
+                            }
+                        ]
+                    },
+                    relationship=data["relationship"],
+                    relationship_detail=data["relationship_detail"],
+                    sought=form.sought(),
+                    last_news_when=data["last_news_when"],
+                    last_news_where=data["last_news_where"],
+                    last_news_circumstances=data["last_news_circumstances"],
+                    enquirer_contact=data["enquirer_contact"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Enquiry recorded; the registry was searched."))
+                return redirect("tracing:enquiry_detail", enquiry.pk)
+    return render(request, "tracing/enquiry_form.html", {"form": form})
+
+
+@login_required
+def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enquiry = _enquiry_or_404(request, pk)
+    candidates = list(candidates_of(enquiry))
+    for candidate in candidates:
+        candidate.viewable = can_view_person(request.user, candidate.person)
+    consent = services.enquiry_consent(enquiry)
+    context = {
+        "enquiry": enquiry,
+        "candidates": candidates,
+        "status_changes": enquiry.status_changes.select_related("by"),
+        "consent": consent,
+        "family_messages": messages_of(enquiry),
+        "close_form": CloseForm(),
+        "message_form": MessageForm(),
+        "may_work": works_on_records(request.user.role),
+    }
+    return render(request, "tracing/enquiry_detail.html", context)
+
+
+@login_required
+@require_POST
+def enquiry_search(request: HttpRequest, pk: int) -> HttpResponse:
+    enquiry = _enquiry_or_404(request, pk)
+    try:
+        services.start_search(user=request.user, enquiry=enquiry)
+    except ValidationError as exc:
+        _flash(request, exc)
+    return redirect("tracing:enquiry_detail", enquiry.pk)
+
+
+@login_required
+@require_POST
+def enquiry_asked(request: HttpRequest, pk: int) -> HttpResponse:
+    enquiry = _enquiry_or_404(request, pk)
+    form = NoteForm(request.POST)
+    try:
+        form.is_valid()
+        services.mark_person_asked(
+            user=request.user, enquiry=enquiry, note=form.cleaned_data.get("note", "")
+        )
+    except ValidationError as exc:
+        _flash(request, exc)
+    return redirect("tracing:enquiry_detail", enquiry.pk)
+
+
+@login_required
+@require_POST
+def enquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
+    enquiry = _enquiry_or_404(request, pk)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_enquiry(user=request.user, enquiry=enquiry, **form.cleaned_data)
+        except ValidationError as exc:
+            _flash(request, exc)
+    return redirect("tracing:enquiry_detail", enquiry.pk)
+
+
+@login_required
+@require_POST
+def enquiry_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    enquiry = _enquiry_or_404(request, pk)
+    form = NoteForm(request.POST)
+    form.is_valid()
+    try:
+        services.reopen_enquiry(
+            user=request.user, enquiry=enquiry, note=form.cleaned_data.get("note", "")
+        )
+    except ValidationError as exc:
+        _flash(request, exc)
+    return redirect("tracing:enquiry_detail", enquiry.pk)
+
+
+@login_required
+@require_POST
+def candidate_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = _candidate_or_404(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision and give a reason."))
+    else:
+        try:
+            services.decide_candidate(user=request.user, candidate=candidate, **form.cleaned_data)
+        except ValidationError as exc:
+            _flash(request, exc)
+    return redirect("tracing:enquiry_detail", candidate.enquiry_id)
+
+
+@login_required
+def enquiry_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    enquiry = _enquiry_or_404(request, pk)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_enquiry_consent(user=request.user, enquiry=enquiry, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The decision was recorded."))
+            return redirect("tracing:enquiry_detail", enquiry.pk)
+    history = (
+        consent_history(enquiry.sought_person, enquiry.consent_context)
+        if enquiry.sought_person_id
+        else []
+    )
+    context = {
+        "enquiry": enquiry,
+        "form": form,
+        "withdraw_form": WithdrawForm(),
+        "consent": services.enquiry_consent(enquiry),
+        "history": history,
+    }
+    return render(request, "tracing/consent_form.html", context)
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    enquiry = _enquiry_or_404(request, pk)
+    form = WithdrawForm(request.POST)
+    form.is_valid()
+    try:
+        services.withdraw_enquiry_consent(
+            user=request.user, enquiry=enquiry, reason=form.cleaned_data.get("reason", "")
+        )
+    except ValidationError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("The consent was withdrawn."))
+    return redirect("tracing:enquiry_consent", enquiry.pk)
+
+
+@login_required
+@require_POST
+def message_create(request: HttpRequest, pk: int) -> HttpResponse:
+    enquiry = _enquiry_or_404(request, pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.write_message(user=request.user, enquiry=enquiry, **form.cleaned_data)
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, _("The message waits for review by a second person."))
+    else:
+        messages.error(request, _("Write the message and choose its direction."))
+    return redirect("tracing:enquiry_detail", enquiry.pk)
+
+
+def _message_action(request: HttpRequest, pk: int, form_class, service, **extra) -> HttpResponse:
+    message = _message_or_404(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Something is missing in the form."))
+    else:
+        try:
+            service(user=request.user, message=message, **form.cleaned_data, **extra)
+        except ValidationError as exc:
+            _flash(request, exc)
+    return redirect("tracing:enquiry_detail", message.enquiry_id)
+
+
+@login_required
+@require_POST
+def message_review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _message_action(request, pk, ReviewForm, services.review_message)
+
+
+@login_required
+@require_POST
+def message_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    return _message_action(request, pk, DeliverForm, services.deliver_message)
+
+
+@login_required
+@require_POST
+def message_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    return _message_action(request, pk, ReplyForm, services.record_reply)
+
+
+@login_required
+def caseload_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404(_("No such format."))
+    data = services.export_caseload(user=request.user, fmt=fmt)
+    response = HttpResponse(data, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="enquiries.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def family_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable reply to the family: exactly what the consent allows (audited)."""
+    enquiry = _enquiry_or_404(request, pk)
+    reply = services.family_reply(enquiry, user=request.user, channel="letter")
+    response = render(request, "tracing/letter.html", {"enquiry": enquiry, "reply": reply})
+    response["Cache-Control"] = "no-store"
+    return response
