@@ -263,6 +263,86 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _registry_from_database():
+    _setup_django()
+    from kinlink.people.models import Person
+    from kinlink.tracing.matching import person_record
+
+    persons = (
+        Person.objects.filter(merged_into__isnull=True).prefetch_related("names").order_by("pk")
+    )
+    return [person_record(p) for p in persons.iterator(chunk_size=2000)]
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from kinlink.matching.batch import link_batch
+    from kinlink.matching.csvio import (
+        CsvFormatError,
+        read_registry_csv,
+        read_requests_csv,
+        write_results_csv,
+    )
+
+    if not 0.0 <= args.threshold <= 1.0:
+        print(
+            f"error: --threshold {args.threshold}: give a probability between 0 and 1",
+            file=sys.stderr,
+        )
+        return 2
+    if args.top < 1:
+        print(f"error: --top {args.top}: give at least 1", file=sys.stderr)
+        return 2
+    try:
+        requests, errors = read_requests_csv(args.requests)
+        if args.registry:
+            registry, registry_errors = read_registry_csv(args.registry)
+            errors += [type(e)(e.line, e.field, f"(registry) {e.message}") for e in registry_errors]
+        else:
+            registry = _registry_from_database()
+    except (CsvFormatError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for error in errors:
+        print(f"skipped {error}", file=sys.stderr)
+    bar = tqdm(unit="row", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if bar.desc != stage:
+            bar.set_description(stage)
+            bar.reset(total=total)
+        bar.update(done - bar.n)
+
+    results = link_batch(
+        requests,
+        registry,
+        top_k=args.top,
+        threshold=args.threshold,
+        backend=args.backend,
+        spark_master=args.spark_master,
+        progress=progress,
+    )
+    bar.close()
+    written = write_results_csv(args.out or sys.stdout, results, top_k=args.top)
+    if not args.registry:
+        from kinlink.audit.models import Action
+        from kinlink.audit.services import record
+
+        record(
+            Action.EXPORT,
+            object_type="matching.link",
+            detail={"requests": len(requests), "rows": written},
+        )
+    print(
+        f"linked {len(requests)} requests against {len(registry)} persons: {written} rows"
+        + (f" in {args.out}" if args.out else "")
+        + (f"; {len(errors)} rows skipped" if errors else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kinlink",
@@ -341,6 +421,31 @@ def build_parser() -> argparse.ArgumentParser:
         "--at", default="06:00", help="time of day for the daily run (default 06:00)"
     )
     worker.set_defaults(func=cmd_worker)
+
+    link = sub.add_parser(
+        "link",
+        help="link a CSV of enquiries against a registry (a CSV or the kinlink database)",
+        description="Columns: id, given_name, family_name, father_name, mother_name, birth_date, "
+        "birth_year, gender, birth_place (all but id may be empty or absent; names in any script; "
+        "birth_date YYYY, YYYY-MM, YYYY-MM-DD or YYYYMMDD, Solar Hijri below 1500; gender M/F). "
+        "Output: request_id, person_id, rank, score, explanation.",
+    )
+    link.add_argument("requests", help="REQUESTS.csv")
+    link.add_argument(
+        "--registry", help="REGISTRY.csv with the same columns (default: the kinlink database)"
+    )
+    link.add_argument("--top", type=int, default=10, help="candidates per request (default 10)")
+    link.add_argument(
+        "--threshold", type=float, default=0.0, help="lowest score to keep, 0..1 (default 0)"
+    )
+    link.add_argument(
+        "--backend", choices=["duckdb", "spark"], default="duckdb", help="default duckdb"
+    )
+    link.add_argument(
+        "--spark-master", default="local[2]", help="Spark master URL (default local[2])"
+    )
+    link.add_argument("--out", help="OUT.csv (default: standard output)")
+    link.set_defaults(func=cmd_link)
 
     keys = sub.add_parser("keys", help="field encryption keys")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)

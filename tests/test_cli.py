@@ -23,6 +23,7 @@ SUBCOMMANDS = [
     ["audit", "verify"],
     ["keys"],
     ["worker"],
+    ["link"],
     ["backup"],
     ["restore"],
     ["keys", "rotate"],
