@@ -46,6 +46,7 @@ from .splink_model import (
     level_of_gamma,
     tf_column,
 )
+from .tables import FeatureTables, Writer
 
 __all__ = ["BatchStats", "ProgressCallback", "link_batch"]
 
@@ -53,41 +54,6 @@ ProgressCallback = Callable[[str, int, int], None]
 
 REQ = "kl_req"
 REG = "kl_reg"
-_CHUNK = 100_000
-
-_NAME_SOURCES = (
-    ("given_name", "given"),
-    ("family_name", "family"),
-    ("father_name", "father"),
-    ("mother_name", "mother"),
-    ("birth_place", "place"),
-)
-
-_SCHEMA = pa.schema(
-    [
-        ("unique_id", pa.int64()),
-        ("source_dataset", pa.string()),
-        ("grp", pa.int64()),
-        ("vidx", pa.int32()),
-        ("penalty", pa.float64()),
-        *[
-            field
-            for p in COLUMN_PREFIX.values()
-            for field in (
-                (f"{p}_norm", pa.string()),
-                (f"{p}_script", pa.string()),
-                (f"{p}_roman", pa.string()),
-                (f"{p}_skel", pa.string()),
-                (f"{p}_nick", pa.list_(pa.string())),
-                (f"{p}_tf", pa.string()),
-            )
-        ],
-        ("birth_lo", pa.int32()),
-        ("birth_hi", pa.int32()),
-        ("birth_day", pa.int32()),
-        ("gender", pa.string()),
-    ]
-)
 
 
 @dataclass
@@ -98,72 +64,6 @@ class BatchStats:
     n_registry: int = 0
     n_pairs: int = 0
     seconds: dict[str, float] | None = None
-
-
-class _Writer:
-    """Buffers feature rows and writes them to a Parquet file in chunks."""
-
-    def __init__(self, path: Path, schema: pa.Schema) -> None:
-        self.path = path
-        self.schema = schema
-        self.cols: dict[str, list[Any]] = {n: [] for n in schema.names}
-        self.writer = pq.ParquetWriter(path, schema, compression="zstd")
-        self.rows = 0
-
-    def flush(self) -> None:
-        if not self.cols[self.schema.names[0]]:
-            return
-        table = pa.table(self.cols, schema=self.schema)
-        self.writer.write_table(table)
-        self.rows += table.num_rows
-        self.cols = {n: [] for n in self.schema.names}
-
-    def maybe_flush(self) -> None:
-        if len(self.cols[self.schema.names[0]]) >= _CHUNK:
-            self.flush()
-
-    def close(self) -> None:
-        self.flush()
-        self.writer.close()
-
-
-def _add_feature_row(
-    cols: dict[str, list[Any]],
-    uid: int,
-    source: str,
-    grp: int,
-    vidx: int,
-    penalty: float,
-    p: PreparedRecord,
-    v: Any,
-) -> None:
-    cols["unique_id"].append(uid)
-    cols["source_dataset"].append(source)
-    cols["grp"].append(grp)
-    cols["vidx"].append(vidx)
-    cols["penalty"].append(penalty)
-    feats = (v.given, v.family, p.father, p.mother, p.place)
-    for (fld, _), feat in zip(_NAME_SOURCES, feats, strict=True):
-        pre = COLUMN_PREFIX[fld]
-        if feat is None:
-            cols[f"{pre}_norm"].append(None)
-            cols[f"{pre}_script"].append(None)
-            cols[f"{pre}_roman"].append(None)
-            cols[f"{pre}_skel"].append(None)
-            cols[f"{pre}_nick"].append([])
-            cols[f"{pre}_tf"].append(None)
-        else:
-            cols[f"{pre}_norm"].append(feat.norm)
-            cols[f"{pre}_script"].append(feat.script)
-            cols[f"{pre}_roman"].append(feat.roman)
-            cols[f"{pre}_skel"].append(feat.skel)
-            cols[f"{pre}_nick"].append(list(feat.nick))
-            cols[f"{pre}_tf"].append(feat.tfkey)
-    b = p.birth
-    cols["birth_lo"].append(b.lo if b else None)
-    cols["birth_hi"].append(b.hi if b else None)
-    cols["birth_day"].append(b.day if b else None)
-    cols["gender"].append(p.gender)
 
 
 # -- SQL engines ------------------------------------------------------------------------
@@ -189,8 +89,9 @@ class _DuckEngine:
         # fetch everything: DuckDB refuses new work while a result is unfinished
         return self.con.execute(sql).fetchall()
 
-    def load_parquet(self, name: str, path: Path) -> None:
-        self._run(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet('{path}')")
+    def load_parquet(self, name: str, path: Path, *, replace: bool = True) -> None:
+        verb = "CREATE OR REPLACE TABLE" if replace else "CREATE TABLE IF NOT EXISTS"
+        self._run(f"{verb} {name} AS SELECT * FROM read_parquet('{path}')")
 
     def create(self, name: str, sql: str) -> None:
         self._run(f"CREATE OR REPLACE TABLE {name} AS {sql}")
@@ -228,7 +129,9 @@ class _SparkEngine:
         self._views: list[str] = []
         self._persisted: list[Any] = []
 
-    def load_parquet(self, name: str, path: Path) -> None:
+    def load_parquet(self, name: str, path: Path, *, replace: bool = True) -> None:
+        if not replace and name in self._views:
+            return
         self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
         self._views.append(name)
 
@@ -301,18 +204,19 @@ def _start_spark(master: str, workdir: Path) -> Any:
 
 def _prepare_registry(
     registry: Iterable[PersonRecord],
-    workdir: Path,
+    ft: FeatureTables,
     progress: ProgressCallback | None,
     total: int | None,
-) -> tuple[list[PreparedRecord], list[tuple[int, int]], TermFrequencies]:
-    feats = _Writer(workdir / "reg.parquet", _SCHEMA)
-    keys = _Writer(
-        workdir / "reg_keys.parquet", pa.schema([("key", pa.string()), ("rid", pa.int64())])
+) -> tuple[list[PreparedRecord], TermFrequencies]:
+    rows = ft.table("reg")
+    keys = Writer(
+        ft.workdir / "reg_keys.parquet", pa.schema([("key", pa.string()), ("rid", pa.int64())])
     )
+    kkey, krid = keys.cols
     prepared: list[PreparedRecord] = []
-    row_of: list[tuple[int, int]] = []  # row -> (slot, variant index)
     tf = TermFrequencies()
     seen: set[Any] = set()
+    row = 0
     for slot, record in enumerate(registry):
         p = prepare(record)
         if p.id in seen:
@@ -330,33 +234,31 @@ def _prepare_registry(
             if feat is not None:
                 tf.add(fld, feat.tfkey)
         for vi, v in enumerate(p.variants):
-            row = len(row_of)
-            row_of.append((slot, vi))
-            _add_feature_row(feats.cols, row, REG, slot, vi, 0.0, p, v)
-            kcols = keys.cols
+            ft.add_row(rows, row, REG, slot, vi, 0.0, p, v)
             for k in row_keys(p, v):
-                kcols["key"].append(k)
-                kcols["rid"].append(row)
-        feats.maybe_flush()
-        keys.maybe_flush()
+                kkey.append(k)
+                krid.append(row)
+            row += 1
+        if len(kkey) >= 1_000_000:
+            keys.flush()
+            kkey, krid = keys.cols
         if progress and slot % 50_000 == 0:
             progress("registry features", slot, total or 0)
-    feats.close()
     keys.close()
     if progress:
         progress("registry features", len(prepared), total or len(prepared))
-    return prepared, row_of, tf
+    return prepared, tf
 
 
 def _prepare_requests(
     requests: Sequence[PersonRecord],
     params: ModelParams,
-    workdir: Path,
+    ft: FeatureTables,
     progress: ProgressCallback | None,
 ) -> list[PreparedRecord]:
-    feats = _Writer(workdir / "req.parquet", _SCHEMA)
-    keys = _Writer(
-        workdir / "req_keys.parquet",
+    rows = ft.table("req")
+    keys = Writer(
+        ft.workdir / "req_keys.parquet",
         pa.schema([("qid", pa.int64()), ("vidx", pa.int32()), ("key", pa.string())]),
     )
     prepared: list[PreparedRecord] = []
@@ -366,20 +268,18 @@ def _prepare_requests(
         prepared.append(q)
         for vi, v in enumerate(q.variants):
             pen = params.swap_penalty if v.kind == "swapped" else params.normal_penalty
-            _add_feature_row(feats.cols, uid, REQ, qi, vi, pen, q, v)
+            ft.add_row(rows, uid, REQ, qi, vi, pen, q, v)
             uid += 1
-        kcols = keys.cols
+        kq, kv, kk = keys.cols
         for k, mask in request_key_variants(q).items():
             for vi in range(len(q.variants)):
                 if mask >> vi & 1:
-                    kcols["qid"].append(qi)
-                    kcols["vidx"].append(vi)
-                    kcols["key"].append(k)
-        feats.maybe_flush()
+                    kq.append(qi)
+                    kv.append(vi)
+                    kk.append(k)
         keys.maybe_flush()
         if progress and qi % 20_000 == 0:
             progress("request features", qi, len(requests))
-    feats.close()
     keys.close()
     if progress:
         progress("request features", len(requests), len(requests))
@@ -401,15 +301,6 @@ def _write_tf_tables(tf: TermFrequencies, params: ModelParams, workdir: Path) ->
             pq.write_table(table, path)
             out[col] = path
     return out
-
-
-def _with_tf_columns(base: str) -> str:
-    copies = ", ".join(
-        f"{pre}_tf AS {tf_column(pre, level)}"
-        for pre in COLUMN_PREFIX.values()
-        for level in TF_SUFFIX
-    )
-    return f"SELECT *, {copies} FROM {base}"
 
 
 def _candidate_sql(cap: int) -> list[tuple[str, str]]:
@@ -544,8 +435,10 @@ def link_batch(
     engine: Any = None
     try:
         total = len(registry) if hasattr(registry, "__len__") else None  # type: ignore[arg-type]
-        reg_prepared, row_of, tf = _prepare_registry(registry, wd, progress, total)
-        req_prepared = _prepare_requests(requests, params, wd, progress)
+        ft = FeatureTables(wd)
+        reg_prepared, tf = _prepare_registry(registry, ft, progress, total)
+        req_prepared = _prepare_requests(requests, params, ft, progress)
+        ft.close()
         tf_paths = _write_tf_tables(tf, params, wd)
         timings["features"] = time.perf_counter() - t0
         if not requests:
@@ -558,10 +451,10 @@ def link_batch(
             if backend == "duckdb"
             else _SparkEngine(wd, spark_master, spark_session)
         )
-        for name in ("reg", "reg_keys", "req", "req_keys"):
+        ft.load(engine, "reg", REG)
+        ft.load(engine, "req", REQ)
+        for name in ("reg_keys", "req_keys"):
             engine.load_parquet(f"kl_{name}", wd / f"{name}.parquet")
-        for name in (REQ, REG):
-            engine.view(f"{name}_tf", _with_tf_columns(name))
         for col, path in tf_paths.items():
             engine.load_parquet(f"kl_tf_{col}", path)
         t1 = time.perf_counter()
@@ -605,7 +498,6 @@ def link_batch(
             stats.n_registry = len(reg_prepared)
             stats.n_pairs = n_pairs
             stats.seconds = timings
-        del row_of
         return results
     finally:
         if engine is not None:
@@ -634,8 +526,8 @@ def _splink_predict(
     from splink import Linker
 
     db_api = engine.db_api()
-    req = db_api.register(f"{REQ}_tf", table_name=f"{REQ}_in")
-    reg = db_api.register(f"{REG}_tf", table_name=f"{REG}_in")
+    req = db_api.register(REQ, table_name=f"{REQ}_in")
+    reg = db_api.register(REG, table_name=f"{REG}_in")
     settings = build_settings(
         params, probability_two_random_records_match=_PRIOR, retain_matching_columns=explain
     )

@@ -183,6 +183,7 @@ def build_settings(
     probability_two_random_records_match: float = 1e-6,
     blocking_rules: list[Any] | None = None,
     retain_matching_columns: bool = False,
+    max_iterations: int = 25,
 ) -> SettingsCreator:
     """Splink settings with the engine's levels (and the params' m/u when given)."""
     comparisons = [
@@ -202,6 +203,7 @@ def build_settings(
         retain_matching_columns=retain_matching_columns,
         retain_intermediate_calculation_columns=False,
         additional_columns_to_retain=["grp", "vidx", "penalty"],
+        max_iterations=max_iterations,
     )
 
 

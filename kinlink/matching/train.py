@@ -16,6 +16,7 @@ its data (leaving a whole source of name variants out) and measure on another.
 
 from __future__ import annotations
 
+import logging
 import math
 import shutil
 import tempfile
@@ -25,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from .batch import _SCHEMA, REG, REQ, _add_feature_row, _DuckEngine, _Writer
+from .batch import REG, REQ, _DuckEngine
 from .features import FIELDS, LEVELS, MISSING
 from .index import MatchIndex
 from .keys import CandidatePolicy, prepare
@@ -33,6 +34,7 @@ from .model import A_PRIORI_M, ModelParams, TermFrequencies
 from .records import PersonRecord
 from .search import score_prepared
 from .splink_model import build_settings, comparison_output_name
+from .tables import FeatureTables
 
 __all__ = [
     "estimate_m_from_pairs",
@@ -42,6 +44,8 @@ __all__ = [
     "fit_model",
     "make_default_model",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: Pseudo-observations pulling m estimates towards the previous values (a level never
 #: seen in a small labelled set keeps a small but non-zero probability).
@@ -64,15 +68,21 @@ def _normalise(d: dict[str, float]) -> dict[str, float]:
     return {k: v / total for k, v in d.items()}
 
 
-def _registry_features(records: Iterable[PersonRecord], path: Path, source: str = REG) -> int:
-    w = _Writer(path, _SCHEMA)
+def _feature_table(
+    engine: _DuckEngine, wd: Path, records: Iterable[PersonRecord], name: str, source: str
+) -> int:
+    """Load ``records`` (their names as given) as Splink feature table ``kl_<name>``."""
+    ft = FeatureTables(wd / name)
+    w = ft.table(name)
     n = 0
     for i, r in enumerate(records):
         p = prepare(r)
-        _add_feature_row(w.cols, i, source, i, 0, 0.0, p, p.variants[0])
-        w.maybe_flush()
+        ft.add_row(w, i, source, i, 0, 0.0, p, p.variants[0])
         n += 1
-    w.close()
+    ft.close()
+    engine.drop("kl_vocab")
+    ft.load(engine, name, f"kl_{name}")
+    engine.drop("kl_vocab")
     return n
 
 
@@ -109,10 +119,9 @@ def estimate_u(
     wd = Path(workdir or tempfile.mkdtemp(prefix="kinlink-fit-"))
     engine = _DuckEngine(wd, "3GB", None)
     try:
-        n = _registry_features(registry, wd / "u_reg.parquet")
+        n = _feature_table(engine, wd, registry, "u_reg", REG)
         if n < 2:
             raise ValueError("estimate_u needs at least two registry persons")
-        engine.load_parquet("kl_u_reg", wd / "u_reg.parquet")
         db_api = engine.db_api()
         sdf = db_api.register("kl_u_reg", table_name="kl_u_reg_in")
         settings = build_settings(None, link_type="dedupe_only", tf=False)
@@ -187,20 +196,25 @@ def estimate_m_with_em(
     wd = Path(workdir or tempfile.mkdtemp(prefix="kinlink-fit-"))
     engine = _DuckEngine(wd, "3GB", None)
     try:
-        _registry_features(registry, wd / "em_reg.parquet", REG)
-        _registry_features((prepare_as_record(r) for r in requests), wd / "em_req.parquet", REQ)
-        engine.load_parquet("kl_em_reg", wd / "em_reg.parquet")
-        engine.load_parquet("kl_em_req", wd / "em_req.parquet")
+        _feature_table(engine, wd, registry, "em_reg", REG)
+        _feature_table(engine, wd, (prepare_as_record(r) for r in requests), "em_req", REQ)
         db_api = engine.db_api()
         reg = db_api.register("kl_em_reg", table_name="kl_em_reg_in")
         req = db_api.register("kl_em_req", table_name="kl_em_req_in")
-        settings = build_settings(base, link_type="link_only", tf=False)
+        settings = build_settings(base, link_type="link_only", tf=False, max_iterations=10)
         linker = Linker([req, reg], settings, log_level="ERROR")
+        found: dict[str, dict[str, float]] = {}
         for rule in (block_on("fn_skel", "gn_skel"), block_on("birth_lo", "fa_skel")):
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
-            )
-        found = _levels_from_settings(linker.misc.save_model_to_json(), "m_probability")
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True
+                )
+            except ValueError as e:
+                # a level never seen among the blocked pairs can drive its m below
+                # what Splink accepts; keep what the other session found
+                logger.warning("EM session on %s failed: %s", rule, e)
+                continue
+            found = _levels_from_settings(linker.misc.save_model_to_json(), "m_probability")
     finally:
         engine.close()
         if workdir is None:
