@@ -354,6 +354,8 @@ def write_table(rows: list[dict], path: Path, csv_too: bool) -> None:
     table = pa.table({c: [r[c] for r in rows] for c in cols})
     pq.write_table(table, path.with_suffix(".parquet"))
     if csv_too:
+        # `kinlink link` reads an `id` column; the label columns are extra and ignored
+        table = table.add_column(0, "id", table.column(cols[0]))
         pacsv.write_csv(table, path.with_suffix(".csv"))
 
 
