@@ -140,6 +140,38 @@ def per_source_recall(
     return out
 
 
+def per_noise_recall(
+    enquiries: list[dict], candidates: dict[str, list[tuple[str, float]]]
+) -> dict[str, dict[str, float]]:
+    """recall@1 / @10 of present enquiries by noise label (an enquiry counts under each)."""
+    out: dict[str, dict[str, float]] = {}
+    labels = sorted({n for e in enquiries for n in (e["noise"] or "none").split("|")})
+    for lab in labels:
+        rows = [e for e in enquiries if lab in (e["noise"] or "none").split("|")]
+        m = compute_metrics(rows, candidates)
+        if m.n_present:
+            out[lab] = {"n": m.n_present, "recall@1": m.recall_at_1, "recall@10": m.recall_at_10}
+    return out
+
+
+def write_candidates(path: Path, candidates: dict[str, list[tuple[str, float]]]) -> None:
+    """All ranked candidates, for analysis after the run."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    req, pid, rank, score = [], [], [], []
+    for r, cands in candidates.items():
+        for i, (p, s) in enumerate(cands):
+            req.append(r)
+            pid.append(p)
+            rank.append(i + 1)
+            score.append(s)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(
+        pa.table({"request_id": req, "person_id": pid, "rank": rank, "score": score}), path
+    )
+
+
 def missed_cases(
     enquiries: list[dict],
     candidates: dict[str, list[tuple[str, float]]],

@@ -34,7 +34,9 @@ from bench.common import (
     log,
     missed_cases,
     peak_rss_mb,
+    per_noise_recall,
     per_source_recall,
+    write_candidates,
     write_json,
 )
 
@@ -268,6 +270,7 @@ def _report(
     system, manifest, evals, candidates, registry_rows, timings, latency, batch_mode, show_misses
 ) -> dict:
     held = manifest["held_out_source"]
+    write_candidates(OUT / f"{manifest['size']}-{system}-candidates.parquet", candidates)
     m = compute_metrics(evals, candidates)
     held_rows = [e for e in evals if e["source"] == held]
     rest_rows = [e for e in evals if e["source"] != held]
@@ -284,6 +287,7 @@ def _report(
         "held_out": hm.__dict__,
         "not_held_out": rm.__dict__,
         "per_source": per_source_recall(evals, candidates),
+        "per_noise": per_noise_recall(evals, candidates),
         "latency": latency,
         "timings": timings,
         "batch_mode": batch_mode,
@@ -375,6 +379,16 @@ def print_table(results: list[dict]) -> None:
             cells.append(f"{_pct(p['recall@1'])} / {_pct(p['recall@10'])}" if p else "-")
         tag = " (held out)" if s == r0["held_out_source"] else ""
         print(f"{s + tag:<16}{n:>7}" + "".join(f"{c:>22}" for c in cells))
+    print("\nrecall@1 / recall@10 by noise label of the enquiry (present enquiries):")
+    labels = sorted({k for r in results for k in r.get("per_noise", {})})
+    print(f"{'noise':<22}{'n':>7}" + "".join(f"{n:>22}" for n in names))
+    for lab in labels:
+        n = results[0].get("per_noise", {}).get(lab, {}).get("n", 0)
+        cells = []
+        for r in results:
+            p = r.get("per_noise", {}).get(lab)
+            cells.append(f"{_pct(p['recall@1'])} / {_pct(p['recall@10'])}" if p else "-")
+        print(f"{lab:<22}{n:>7}" + "".join(f"{c:>22}" for c in cells))
     for r in results:
         t = ", ".join(f"{k} {v:.1f}s" for k, v in r["timings"].items())
         print(f"{r['system']}: {r['batch_mode']}; {t}")
