@@ -1,5 +1,22 @@
 """API routes of this app, included under /api/ by kinlink/api/urls.py."""
 
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from . import api
+
+router = SimpleRouter()
+router.register("cases", api.CaseViewSet, basename="case")
+router.register("pathways", api.PathwayViewSet, basename="pathway")
+router.register("stages", api.StageViewSet, basename="stage")
+router.register("stage-moves", api.StageMoveViewSet, basename="stage-move")
+router.register("tasks", api.TaskViewSet, basename="task")
+router.register("documents", api.DocumentViewSet, basename="document")
+router.register("document-types", api.DocumentTypeViewSet, basename="document-type")
+router.register("referrals", api.ReferralViewSet, basename="referral")
+
+urlpatterns = [
+    path("deadlines/", api.deadlines, name="case-deadlines"),
+    path("case-reports/", api.reports, name="case-reports"),
+    path("", include(router.urls)),
+]
