@@ -93,7 +93,8 @@ class _DuckEngine:
         verb = "CREATE OR REPLACE TABLE" if replace else "CREATE TABLE IF NOT EXISTS"
         self._run(f"{verb} {name} AS SELECT * FROM read_parquet('{path}')")
 
-    def create(self, name: str, sql: str) -> None:
+    def create(self, name: str, sql: str, *, materialize: bool = True) -> None:
+        del materialize  # DuckDB: always a table (cheap, and read several times)
         self._run(f"CREATE OR REPLACE TABLE {name} AS {sql}")
 
     def view(self, name: str, sql: str) -> None:
@@ -135,12 +136,16 @@ class _SparkEngine:
         self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
         self._views.append(name)
 
-    def create(self, name: str, sql: str) -> None:
-        df = self.spark.sql(sql).persist()
-        df.count()
+    def create(self, name: str, sql: str, *, materialize: bool = True) -> None:
+        """A temp view; ``materialize`` persists it (one Spark job) for tables read
+        several times, intermediate steps stay lazy and run as one plan."""
+        df = self.spark.sql(sql)
+        if materialize:
+            df = df.persist()
+            df.count()
+            self._persisted.append(df)
         df.createOrReplaceTempView(name)
         self._views.append(name)
-        self._persisted.append(df)
 
     def view(self, name: str, sql: str) -> None:
         self.spark.sql(sql).createOrReplaceTempView(name)
@@ -303,6 +308,10 @@ def _write_tf_tables(tf: TermFrequencies, params: ModelParams, workdir: Path) ->
     return out
 
 
+#: Steps worth persisting on Spark (read more than once); the others stay lazy.
+_MATERIALIZE = {"kl_qsel", "kl_blocked", "kl_top"}
+
+
 def _candidate_sql(cap: int) -> list[tuple[str, str]]:
     """(table, SQL) steps that mirror the index's candidate selection
     (``MatchIndex._candidates``), ending with the blocked (reading, row) pairs."""
@@ -461,7 +470,7 @@ def link_batch(
         if progress:
             progress("candidates", 0, len(requests))
         for name, sql in _candidate_sql(policy.cap):
-            engine.create(name, sql)
+            engine.create(name, sql, materialize=name in _MATERIALIZE)
         n_pairs = int(engine.scalar("SELECT COUNT(*) FROM kl_blocked"))
         timings["candidates"] = time.perf_counter() - t1
 
@@ -475,7 +484,7 @@ def link_batch(
         a, b = params.log2_prior(len(reg_prepared))
         prior_bits = _splink_prior_bits()
         for name, sql in _score_sql(predictions, prior_bits, a, b, top_k):
-            engine.create(name, sql)
+            engine.create(name, sql, materialize=name in _MATERIALIZE)
         gammas = _splink_predict(engine, params, blocked="kl_top_pairs", explain=True)
         gamma_cols = ", ".join(f"g.gamma_{comparison_output_name(f)}" for f in FIELDS)
         top = engine.fetch(
