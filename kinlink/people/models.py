@@ -23,6 +23,8 @@ class LifeStatus(models.TextChoices):
 
 class Person(AuditedModel):
     reference = models.CharField(_("reference"), max_length=20, unique=True)
+    # The id a row had in an imported file, so that importing it again creates nothing new.
+    external_id = models.CharField(_("imported id"), max_length=100, blank=True, db_index=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("birth year"), null=True, blank=True)
     birth_year_margin = models.PositiveSmallIntegerField(_("± years"), default=0)

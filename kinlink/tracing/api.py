@@ -19,6 +19,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,6 +28,7 @@ from kinlink.people.selectors import consent_history, persons_visible_to
 
 from . import services
 from .exports import FORMATS
+from .imports import ImportFileError
 from .models import (
     Candidate,
     Decision,
@@ -326,6 +328,31 @@ class TracingNotificationSerializer(serializers.ModelSerializer):
 # -- views -----------------------------------------------------------------------------------
 
 
+class ImportRequestSerializer(serializers.Serializer):
+    kind = _choice([("persons", "persons"), ("enquiries", "enquiries")])
+    file = serializers.FileField(help_text="CSV (UTF-8) or XLSX, first row naming the columns")
+    preview = serializers.BooleanField(
+        required=False, default=False, help_text="check the rows only, create nothing"
+    )
+
+
+class ImportRowErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    valid_rows = serializers.SerializerMethodField()
+    existing = serializers.ListField(child=serializers.CharField())
+    created = serializers.ListField(child=serializers.CharField())
+    errors = ImportRowErrorSerializer(many=True)
+
+    def get_valid_rows(self, report) -> int:
+        return len(report.rows)
+
+
 class EnquiryViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -386,6 +413,30 @@ class EnquiryViewSet(
         response = HttpResponse(data, content_type=FORMATS[fmt])
         response["Content-Disposition"] = f'attachment; filename="enquiries.{fmt}"'
         return response
+
+    @extend_schema(
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses=ImportReportSerializer,
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser])
+    def import_file(self, request: Request) -> Response:
+        """Import persons or enquiries from CSV/XLSX: row errors name line and field; rows
+        imported before (same id) are skipped, so the same file can be sent again."""
+        data = ImportRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        run = services.preview_import if data.validated_data["preview"] else services.run_import
+        try:
+            report = _call(
+                run,
+                user=request.user,
+                kind=data.validated_data["kind"],
+                data=upload.read(),
+                filename=upload.name,
+            )
+        except ImportFileError as exc:
+            raise ValidationError({"file": str(exc)}) from exc
+        return Response(ImportReportSerializer(report).data)
 
     @extend_schema(request=None, responses=CandidateSerializer(many=True))
     @action(detail=True, methods=["post"])

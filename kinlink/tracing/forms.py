@@ -139,3 +139,11 @@ class DeliverForm(forms.Form):
 
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("The answer"), max_length=4000, widget=forms.Textarea)
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[("persons", _("persons")), ("enquiries", _("enquiries"))],
+    )
+    file = forms.FileField(label=_("CSV or XLSX file"))

@@ -46,6 +46,7 @@ class Enquiry(AuditedModel):
     """A family's request to find someone: who asks, and the sought person as they know them."""
 
     reference = models.CharField(_("reference"), max_length=20, unique=True)
+    external_id = models.CharField(_("imported id"), max_length=100, blank=True, db_index=True)
     enquirer = models.ForeignKey(
         Person, verbose_name=_("enquirer"), on_delete=models.PROTECT, related_name="enquiries_made"
     )
@@ -284,6 +285,20 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.enquiry_id}"
+
+
+class PendingImport(models.Model):
+    """An uploaded file between its preview and its import, encrypted at rest (it may hold
+    contact details), kept in the database so that any app server can finish the import."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    filename = models.CharField(max_length=200)
+    content = SealedTextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename}"
 
 
 class PersonKey(models.Model):

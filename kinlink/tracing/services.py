@@ -10,6 +10,7 @@ contact", and it writes a "disclose" entry to the audit log every time.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 import re
@@ -34,6 +35,7 @@ from kinlink.people.selectors import can_view_person, consent_in_force
 
 from . import matching
 from .exports import write_rows
+from .imports import ImportReport, ParsedRow, RowError, parse_file
 from .models import (
     Candidate,
     CandidateDecision,
@@ -47,6 +49,7 @@ from .models import (
     Notification,
     NotificationKind,
     Outcome,
+    PendingImport,
     StatusChange,
 )
 from .selectors import can_view_enquiry, enquiries_visible_to
@@ -146,8 +149,11 @@ def create_enquiry(
     last_news_where: str = "",
     last_news_circumstances: str = "",
     enquirer_contact: str = "",
+    external_id: str = "",
+    search: bool = True,
 ) -> Enquiry:
-    """Record a family's enquiry and search the registry for the sought person at once.
+    """Record a family's enquiry and search the registry for the sought person at once
+    (unless `search` is False: it stays "open" until `start_search`).
 
     The enquirer is an existing person in the user's caseload, or `new_enquirer`
     (the keyword arguments of `people.services.register_person`, e.g. {"names": [...]})."""
@@ -170,12 +176,16 @@ def create_enquiry(
         last_news_where=last_news_where,
         last_news_circumstances=last_news_circumstances,
         enquirer_contact=enquirer_contact or None,
+        external_id=external_id,
         caseworker=user,
         team=user.team,
         **columns,
     )
     StatusChange.objects.create(enquiry=enquiry, to_status=S.OPEN, by=user)
-    start_search(user=user, enquiry=enquiry)
+    if search:
+        start_search(user=user, enquiry=enquiry)
+    else:
+        matching.store_enquiry_keys(enquiry)
     return enquiry
 
 
@@ -825,3 +835,85 @@ def export_caseload(*, user: User, fmt: str) -> bytes:
         detail={"format": fmt, "rows": len(rows), "columns": list(EXPORT_COLUMNS)},
     )
     return data
+
+
+# -- import ----------------------------------------------------------------------------------
+
+
+def _already_imported(kind: str, ids: list[str]) -> set[str]:
+    model = Person if kind == "persons" else Enquiry
+    return set(model.objects.filter(external_id__in=ids).values_list("external_id", flat=True))
+
+
+def preview_import(*, user: User, kind: str, data: bytes, filename: str) -> ImportReport:
+    """What an import would do, without doing it: valid rows, row errors, rows already in."""
+    _require_case_role(user)
+    report = parse_file(kind, data, filename)
+    report.existing = sorted(_already_imported(kind, [row.external_id for row in report.rows]))
+    return report
+
+
+def run_import(*, user: User, kind: str, data: bytes, filename: str) -> ImportReport:
+    """Create what the file holds. Rows imported before (same id) are skipped, so the same
+    file can be imported again; a row the services refuse is reported, the others kept."""
+    report = preview_import(user=user, kind=kind, data=data, filename=filename)
+    existing = set(report.existing)
+    for row in report.rows:
+        if row.external_id in existing:
+            continue
+        try:
+            with transaction.atomic():
+                _import_row(user, kind, row)
+        except ValidationError as exc:
+            report.errors.append(_row_error(row.line, exc))
+        else:
+            report.created.append(row.external_id)
+    report.errors.sort(key=lambda error: error.line)
+    record(
+        Action.SYSTEM,
+        object_type=f"tracing.import.{kind}",
+        detail={
+            "file": filename[:100],
+            "created": len(report.created),
+            "skipped": len(existing),
+            "errors": len(report.errors),
+        },
+    )
+    return report
+
+
+def _import_row(user: User, kind: str, row: ParsedRow) -> None:
+    if kind == "persons":
+        people_services.register_person(user=user, external_id=row.external_id, **row.values)
+    else:
+        create_enquiry(user=user, external_id=row.external_id, **row.values)
+
+
+def _row_error(line: int, exc: ValidationError) -> RowError:
+    if hasattr(exc, "error_dict"):
+        field, messages = next(iter(exc.message_dict.items()))
+        return RowError(line, field, " ".join(messages))
+    return RowError(line, "row", " ".join(exc.messages))
+
+
+def stage_import(*, user: User, kind: str, data: bytes, filename: str) -> tuple[int, ImportReport]:
+    """Keep an uploaded file (encrypted) between its preview and the import."""
+    report = preview_import(user=user, kind=kind, data=data, filename=filename)
+    PendingImport.objects.filter(user=user).delete()
+    pending = PendingImport.objects.create(
+        user=user,
+        kind=kind,
+        filename=filename[:200],
+        content=base64.b64encode(data).decode("ascii"),
+    )
+    return pending.pk, report
+
+
+def finish_import(*, user: User, pending_id: int) -> ImportReport:
+    pending = PendingImport.objects.filter(user=user, pk=pending_id).first()
+    if pending is None:
+        raise ValidationError(_("This import is no longer waiting; upload the file again."))
+    data = base64.b64decode(reveal(pending, "content", reason="import") or "")
+    report = run_import(user=user, kind=pending.kind, data=data, filename=pending.filename)
+    pending.delete()
+    return report

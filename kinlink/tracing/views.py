@@ -24,6 +24,7 @@ from .forms import (
     DecisionForm,
     DeliverForm,
     EnquiryForm,
+    ImportForm,
     MessageForm,
     NoteForm,
     ReplyForm,
@@ -31,6 +32,7 @@ from .forms import (
     WithdrawForm,
     apply_errors,
 )
+from .imports import COLUMNS, ImportFileError
 from .models import Candidate, Enquiry, EnquiryStatus, FamilyMessage, Notification
 from .selectors import (
     candidates_of,
@@ -332,6 +334,38 @@ def message_deliver(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def message_reply(request: HttpRequest, pk: int) -> HttpResponse:
     return _message_action(request, pk, ReplyForm, services.record_reply)
+
+
+@login_required
+def import_file(request: HttpRequest) -> HttpResponse:
+    """Upload, preview (row errors by line and field), then import; re-runs create nothing
+    twice."""
+    if not works_on_records(request.user.role):
+        raise PermissionDenied(_("Only caseworkers and supervisors import records."))
+    form = ImportForm()
+    context: dict = {"columns": COLUMNS}
+    if request.method == "POST" and "pending" in request.POST:
+        try:
+            context["result"] = services.finish_import(
+                user=request.user, pending_id=int(request.POST["pending"])
+            )
+        except (ValueError, ValidationError, ImportFileError) as exc:
+            messages.error(request, str(getattr(exc, "message", exc)))
+    elif request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                context["pending"], context["preview"] = services.stage_import(
+                    user=request.user,
+                    kind=form.cleaned_data["kind"],
+                    data=upload.read(),
+                    filename=upload.name,
+                )
+            except ImportFileError as exc:
+                form.add_error("file", str(exc))
+    context["form"] = form
+    return render(request, "tracing/import.html", context)
 
 
 @login_required

@@ -1,0 +1,27 @@
+import pytest
+
+from kinlink.tracing.demo import STAGES, load_tracing_demo
+from kinlink.tracing.models import Candidate, Enquiry, FamilyMessage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_holds_enquiries_at_every_stage_with_decisions_of_each_kind(settings):
+    from kinlink.demo import load_demo_data
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_demo_data()
+    assert load_tracing_demo() == len(STAGES)
+    statuses = set(Enquiry.objects.values_list("status", flat=True))
+    assert statuses == {"open", "searching", "candidate_found", "person_asked", "closed"}
+    outcomes = set(Enquiry.objects.exclude(outcome="").values_list("outcome", flat=True))
+    assert outcomes == {
+        "contact_restored",
+        "alive_no_contact",
+        "no_answer",
+        "deceased",
+        "not_found",
+    }
+    decisions = set(Candidate.objects.values_list("decision", flat=True))
+    assert {"same", "not_same", "unsure"} <= decisions
+    assert FamilyMessage.objects.filter(state="replied").exists()
