@@ -207,18 +207,44 @@ def _start_spark(master: str, workdir: Path) -> Any:
 # -- the linkage ----------------------------------------------------------------------
 
 
+class _RegistryView:
+    """Prepared registry persons by slot, for the explanations of the top pairs.
+
+    A list registry is prepared again on demand (features are cached per value), so
+    a million prepared records need not stay in memory; any other iterable is kept.
+    """
+
+    def __init__(self, registry: Iterable[PersonRecord]) -> None:
+        self.seq = registry if isinstance(registry, Sequence) else None
+        self.kept: list[PreparedRecord] = []
+        self.n = 0
+
+    def keep(self, p: PreparedRecord) -> None:
+        self.n += 1
+        if self.seq is None:
+            self.kept.append(p)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, slot: int) -> PreparedRecord:
+        if self.seq is not None:
+            return prepare(self.seq[slot])
+        return self.kept[slot]
+
+
 def _prepare_registry(
     registry: Iterable[PersonRecord],
     ft: FeatureTables,
     progress: ProgressCallback | None,
     total: int | None,
-) -> tuple[list[PreparedRecord], TermFrequencies]:
+) -> tuple[_RegistryView, TermFrequencies]:
     rows = ft.table("reg")
     keys = Writer(
         ft.workdir / "reg_keys.parquet", pa.schema([("key", pa.string()), ("rid", pa.int64())])
     )
     kkey, krid = keys.cols
-    prepared: list[PreparedRecord] = []
+    prepared = _RegistryView(registry)
     tf = TermFrequencies()
     seen: set[Any] = set()
     row = 0
@@ -227,7 +253,7 @@ def _prepare_registry(
         if p.id in seen:
             raise ValueError(f"registry: person id {p.id!r} appears twice")
         seen.add(p.id)
-        prepared.append(p)
+        prepared.keep(p)
         main = p.variants[0]
         for fld, feat in (
             ("given_name", main.given),
@@ -558,7 +584,7 @@ def _results(
     tf: TermFrequencies,
     requests: Sequence[PersonRecord],
     req_prepared: list[PreparedRecord],
-    reg_prepared: list[PreparedRecord],
+    reg_prepared: _RegistryView,
     threshold: float,
 ) -> list[MatchResult]:
     results = [MatchResult(r.id, []) for r in requests]
