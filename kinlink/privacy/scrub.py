@@ -175,8 +175,10 @@ def _scrub_enquiry_texts(enquiry: Enquiry, *, delete_messages: bool, tally: Tall
     _delete(EnquiryKey.objects.filter(enquiry=enquiry), tally, "tracing.enquirykey")
 
 
-def scrub_enquiry_sought(enquiry: Enquiry, *, label: str, tally: Tally) -> None:
-    """The sought person as the family described them: names and places gone."""
+def scrub_enquiry_sought(enquiry: Enquiry, *, label: str, keep_band: bool, tally: Tally) -> None:
+    """The sought person as the family described them: names and places gone, the birth year
+    kept as a five-year band when `keep_band`."""
+    band = year_band(enquiry.sought_birth_year) if keep_band else None
     _save(
         enquiry,
         tally,
@@ -188,9 +190,9 @@ def scrub_enquiry_sought(enquiry: Enquiry, *, label: str, tally: Tally) -> None:
         sought_other_names="",
         sought_birth_place="",
         sought_birth_entered="",
-        sought_birth_year=year_band(enquiry.sought_birth_year) if label else None,
+        sought_birth_year=band,
         sought_birth_year_end=None,
-        sought_birth_margin=2 if label and enquiry.sought_birth_year else 0,
+        sought_birth_margin=2 if band is not None else 0,
         last_news_when="",
         last_news_where="",
         last_news_circumstances="",
@@ -201,7 +203,7 @@ def pseudonymise_enquiry(enquiry: Enquiry, *, tally: Tally) -> None:
     """What retention does to a closed enquiry: status, outcome, dates, relationship kind,
     gender and birth-year band stay for the figures; every name, place, contact and
     message goes."""
-    scrub_enquiry_sought(enquiry, label="", tally=tally)
+    scrub_enquiry_sought(enquiry, label="", keep_band=True, tally=tally)
     _save(enquiry, tally, "tracing.enquiry", enquirer_contact=None, relationship_detail="")
     _scrub_enquiry_texts(enquiry, delete_messages=False, tally=tally)
 
@@ -214,7 +216,9 @@ def scrub_enquiries(ids: list[int], *, erase: bool, pseudonym: str | None, tally
             _save(enquiry, tally, "tracing.enquiry", enquirer_contact=None, relationship_detail="")
             _scrub_enquiry_texts(enquiry, delete_messages=False, tally=tally)
     for enquiry in Enquiry.objects.filter(sought_person_id__in=ids).order_by("pk"):
-        scrub_enquiry_sought(enquiry, label="" if erase else (pseudonym or ""), tally=tally)
+        scrub_enquiry_sought(
+            enquiry, label="" if erase else (pseudonym or ""), keep_band=not erase, tally=tally
+        )
         _scrub_enquiry_texts(enquiry, delete_messages=erase, tally=tally)
     candidacies = Candidate.objects.filter(person_id__in=ids)
     if erase:

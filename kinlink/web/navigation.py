@@ -21,12 +21,13 @@ _ITEMS = {
     "audit": NavItem("web:audit_list", _("Audit log")),
     "users": NavItem("accounts:user_list", _("Users")),
     "reports": NavItem("web:reports", _("Reports")),
+    "privacy": NavItem("privacy:index", _("Data protection")),
 }
 
 _BY_ROLE = {
     Role.CASEWORKER: ["home", "persons"],
     Role.SUPERVISOR: ["home", "persons", "reports"],
-    Role.DPO: ["home", "persons", "audit", "reports"],
+    Role.DPO: ["home", "persons", "audit", "privacy", "reports"],
     Role.ADMIN: ["home", "users"],
     Role.ANALYST: ["home", "reports"],
 }

@@ -33,7 +33,7 @@ class Command(BaseCommand):
             now = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
         with acting_as(SYSTEM):
             results = apply_retention(now=now, dry_run=options["dry_run"])
-        prefix = "would be " if options["dry_run"] else ""
+        prefix = "dry run, nothing changed: " if options["dry_run"] else ""
         for result in results:
             self.stdout.write(prefix + describe(result))
         if not results:
