@@ -17,18 +17,22 @@ class NavItem:
 
 _ITEMS = {
     "home": NavItem("web:home", _("Home")),
+    "enquiries": NavItem("tracing:enquiry_list", _("Enquiries")),
     "persons": NavItem("web:person_list", _("Persons")),
+    "cases": NavItem("cases:case_list", _("Cases")),
+    "testimonies": NavItem("testimony:list", _("Testimonies")),
     "audit": NavItem("web:audit_list", _("Audit log")),
-    "users": NavItem("accounts:user_list", _("Users")),
-    "reports": NavItem("web:reports", _("Reports")),
     "privacy": NavItem("privacy:index", _("Data protection")),
+    "users": NavItem("accounts:user_list", _("Users")),
+    "case_settings": NavItem("cases:settings", _("Pathways")),
+    "reports": NavItem("web:reports", _("Reports")),
 }
 
 _BY_ROLE = {
-    Role.CASEWORKER: ["home", "persons"],
-    Role.SUPERVISOR: ["home", "persons", "reports"],
-    Role.DPO: ["home", "persons", "audit", "privacy", "reports"],
-    Role.ADMIN: ["home", "users"],
+    Role.CASEWORKER: ["home", "enquiries", "persons", "cases", "testimonies"],
+    Role.SUPERVISOR: ["home", "enquiries", "persons", "cases", "testimonies", "reports"],
+    Role.DPO: ["home", "persons", "testimonies", "audit", "privacy", "reports"],
+    Role.ADMIN: ["home", "users", "case_settings"],
     Role.ANALYST: ["home", "reports"],
 }
 

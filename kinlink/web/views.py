@@ -16,6 +16,7 @@ from kinlink.people import services as people_services
 from kinlink.people.models import Gender, LifeStatus, Person
 from kinlink.people.selectors import persons_visible_to
 from kinlink.reports.aggregates import suppressed_counts
+from kinlink.tracing.selectors import unread_notifications
 
 from .forms import AuditFilterForm, RevealForm
 
@@ -28,6 +29,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     persons = persons_visible_to(request.user)
     context = {
+        "notifications": unread_notifications(request.user)[:8],
         "person_count": persons.count(),
         "recent_persons": persons.prefetch_related("names").order_by("-updated_at")[:8],
     }

@@ -12,10 +12,30 @@ pytestmark = pytest.mark.e2e
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
 
 EXPECTED_NAV = {
-    "caseworker": ["web:home", "web:person_list"],
-    "supervisor": ["web:home", "web:person_list", "web:reports"],
-    "dpo": ["web:home", "web:person_list", "web:audit_list", "web:reports"],
-    "admin": ["web:home", "accounts:user_list"],
+    "caseworker": [
+        "web:home",
+        "tracing:enquiry_list",
+        "web:person_list",
+        "cases:case_list",
+        "testimony:list",
+    ],
+    "supervisor": [
+        "web:home",
+        "tracing:enquiry_list",
+        "web:person_list",
+        "cases:case_list",
+        "testimony:list",
+        "web:reports",
+    ],
+    "dpo": [
+        "web:home",
+        "web:person_list",
+        "testimony:list",
+        "web:audit_list",
+        "privacy:index",
+        "web:reports",
+    ],
+    "admin": ["web:home", "accounts:user_list", "cases:settings"],
     "analyst": ["web:home", "web:reports"],
 }
 
