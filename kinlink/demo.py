@@ -181,6 +181,18 @@ def _person_rows(rng: random.Random, caseworkers: list) -> list[tuple[Person, li
     return rows
 
 
+def _load_app_demos(users: dict, rng: random.Random, progress: bool) -> None:
+    """Each app's own demo: enquiries at every stage, cases at every stage, testimonies."""
+    from kinlink.testimony.demo import load_demo_testimonies
+    from kinlink.tracing.demo import load_tracing_demo
+
+    enquiries = load_tracing_demo()
+    persons = list(Person.objects.select_related("caseworker").prefetch_related("names"))
+    testimonies = load_demo_testimonies(users, persons, rng)
+    if progress:
+        print(f"  {enquiries} enquiries at every stage, testimonies: {testimonies}")
+
+
 @transaction.atomic
 def load_demo_data(progress: bool = False, seed: int = 1965) -> list[tuple[str, str, str]]:
     """Load users and persons; return (role, username, note) per demo login."""
@@ -203,6 +215,7 @@ def load_demo_data(progress: bool = False, seed: int = 1965) -> list[tuple[str, 
     record(Action.SYSTEM, detail={"demo_data": {"persons": len(rows), "users": len(users)}})
     if progress:
         print(f"  {len(users)} users, {len(rows)} persons, {len(names)} names")
+    _load_app_demos(users, rng, progress)
     notes = {
         "admin": "two-factor: `kinlink demo-otp admin` prints the code",
         "dpo": "two-factor: `kinlink demo-otp dpo`",
