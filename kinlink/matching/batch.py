@@ -335,7 +335,7 @@ def _write_tf_tables(tf: TermFrequencies, params: ModelParams, workdir: Path) ->
 
 
 #: Steps worth persisting on Spark (read more than once); the others stay lazy.
-_MATERIALIZE = {"kl_qsel", "kl_blocked", "kl_top"}
+_MATERIALIZE = {"kl_blocked", "kl_top"}
 
 
 def _candidate_sql(cap: int) -> list[tuple[str, str]]:
@@ -387,15 +387,18 @@ def _candidate_sql(cap: int) -> list[tuple[str, str]]:
 
 
 def _score_sql(
-    pred: str, prior_bits: float, a: float, b: float, top_k: int
+    pred: str, prior_bits: float, a: float, b: float, top_k: int, *, gammas: bool = False
 ) -> list[tuple[str, str]]:
+    """Best reading per person, probabilities with competition, top K.  With
+    ``gammas`` the predictions carry the comparison levels and they are kept."""
+    g = "".join(f", gamma_{comparison_output_name(f)}" for f in FIELDS) if gammas else ""
     return [
         (
             "kl_best",
             f"""
-            SELECT qid, slot, uid_l, rid, vidx_l, vidx_r, w FROM (
+            SELECT qid, slot, uid_l, rid, vidx_l, vidx_r, w{g} FROM (
                 SELECT grp_l AS qid, grp_r AS slot, unique_id_l AS uid_l, unique_id_r AS rid,
-                    vidx_l, vidx_r, match_weight - ({prior_bits!r}) + penalty_l AS w,
+                    vidx_l, vidx_r, match_weight - ({prior_bits!r}) + penalty_l AS w{g},
                     ROW_NUMBER() OVER (PARTITION BY grp_l, grp_r
                                        ORDER BY match_weight + penalty_l DESC,
                                                 unique_id_r, vidx_l) AS rn
@@ -406,8 +409,8 @@ def _score_sql(
         (
             "kl_top",
             f"""
-            SELECT qid, slot, uid_l, rid, vidx_l, vidx_r, w, rnk, p FROM (
-                SELECT qid, slot, uid_l, rid, vidx_l, vidx_r, w, rnk,
+            SELECT qid, slot, uid_l, rid, vidx_l, vidx_r, w, rnk, p{g} FROM (
+                SELECT qid, slot, uid_l, rid, vidx_l, vidx_r, w, rnk{g},
                     POW(2.0, w + ({a!r}) - top)
                         / (POW(2.0, ({b!r}) - top) + SUM(POW(2.0, w + ({a!r}) - top))
                            OVER (PARTITION BY qid)) AS p
@@ -486,6 +489,7 @@ def link_batch(
             if backend == "duckdb"
             else _SparkEngine(wd, spark_master, spark_session)
         )
+        t_load = time.perf_counter()
         ft.load(engine, "reg", REG)
         ft.load(engine, "req", REQ)
         for name in ("reg_keys", "req_keys"):
@@ -493,6 +497,7 @@ def link_batch(
         for col, path in tf_paths.items():
             engine.load_parquet(f"kl_tf_{col}", path)
         t1 = time.perf_counter()
+        timings["load"] = t1 - t_load
         if progress:
             progress("candidates", 0, len(requests))
         for name, sql in _candidate_sql(policy.cap):
@@ -503,21 +508,27 @@ def link_batch(
         t2 = time.perf_counter()
         if progress:
             progress("scoring", 0, n_pairs)
-        predictions = _splink_predict(engine, params)
+        # DuckDB: score all pairs lean, then the top K again for their comparison levels.
+        # Spark: one pass keeping the levels (each Splink pass costs many Spark jobs).
+        one_pass = engine.name == "spark"
+        predictions = _splink_predict(engine, params, explain=one_pass)
         timings["splink_predict"] = time.perf_counter() - t2
 
         t3 = time.perf_counter()
         a, b = params.log2_prior(len(reg_prepared))
         prior_bits = _splink_prior_bits()
-        for name, sql in _score_sql(predictions, prior_bits, a, b, top_k):
+        for name, sql in _score_sql(predictions, prior_bits, a, b, top_k, gammas=one_pass):
             engine.create(name, sql, materialize=name in _MATERIALIZE)
-        gammas = _splink_predict(engine, params, blocked="kl_top_pairs", explain=True)
-        gamma_cols = ", ".join(f"g.gamma_{comparison_output_name(f)}" for f in FIELDS)
-        top = engine.fetch(
-            f"""SELECT t.*, {gamma_cols} FROM kl_top t JOIN {gammas} g
-                ON g.unique_id_l = t.uid_l AND g.unique_id_r = t.rid
-                ORDER BY t.qid, t.rnk"""
-        )
+        if one_pass:
+            top = engine.fetch("SELECT * FROM kl_top ORDER BY qid, rnk")
+        else:
+            gammas = _splink_predict(engine, params, blocked="kl_top_pairs", explain=True)
+            gamma_cols = ", ".join(f"g.gamma_{comparison_output_name(f)}" for f in FIELDS)
+            top = engine.fetch(
+                f"""SELECT t.*, {gamma_cols} FROM kl_top t JOIN {gammas} g
+                    ON g.unique_id_l = t.uid_l AND g.unique_id_r = t.rid
+                    ORDER BY t.qid, t.rnk"""
+            )
         timings["ranking"] = time.perf_counter() - t3
         if progress:
             progress("scoring", n_pairs, n_pairs)
