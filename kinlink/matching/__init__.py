@@ -29,6 +29,7 @@ from .index import MatchIndex, Searcher
 from .keys import (
     CandidatePolicy,
     record_keys,
+    record_tf_keys,
     request_key_variants,
     request_keys,
     select_candidates,
@@ -60,6 +61,7 @@ __all__ = [
     "read_registry_csv",
     "read_requests_csv",
     "record_keys",
+    "record_tf_keys",
     "request_key_variants",
     "request_keys",
     "score_pair",

@@ -38,6 +38,7 @@ __all__ = [
     "PreparedRecord",
     "prepare",
     "record_keys",
+    "record_tf_keys",
     "request_key_variants",
     "request_keys",
     "row_keys",
@@ -184,6 +185,28 @@ def record_keys(record: PersonRecord | PreparedRecord) -> set[str]:
     out: set[str] = set()
     for v in p.variants:
         out |= row_keys(p, v)
+    return out
+
+
+def record_tf_keys(record: PersonRecord | PreparedRecord) -> dict[str, str]:
+    """Field -> frequency key of a registry person's values (main name only).
+
+    Count persons per (field, key) in a table and pass the counts as
+    ``TermFrequencies.from_counts(...)`` to ``rank_candidates(tf=...)`` so that common
+    names weigh less, as in the index and the batch linkage.
+    """
+    p = record if isinstance(record, PreparedRecord) else prepare(record)
+    main = p.variants[0]
+    out = {}
+    for fld, feat in (
+        ("given_name", main.given),
+        ("family_name", main.family),
+        ("father_name", p.father),
+        ("mother_name", p.mother),
+        ("birth_place", p.place),
+    ):
+        if feat is not None:
+            out[fld] = feat.tfkey
     return out
 
 

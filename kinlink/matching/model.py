@@ -332,6 +332,17 @@ class TermFrequencies:
             return None
         return n / self.totals[fld]
 
+    @classmethod
+    def from_counts(
+        cls, counts: dict[str, dict[str, int]], totals: dict[str, int] | None = None
+    ) -> TermFrequencies:
+        """From stored counts (field -> frequency key -> persons), e.g. a DB table."""
+        out = cls()
+        for fld, c in counts.items():
+            out.counts[fld] = dict(c)
+            out.totals[fld] = (totals or {}).get(fld, sum(c.values()))
+        return out
+
     def table(self, fld: str) -> list[tuple[str, float]]:
         """(key, frequency) rows, e.g. to register as a Splink lookup table."""
         total = self.totals[fld] or 1

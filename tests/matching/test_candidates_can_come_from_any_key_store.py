@@ -8,8 +8,10 @@ from kinlink.matching import (
     MatchIndex,
     MatchRequest,
     PersonRecord,
+    TermFrequencies,
     rank_candidates,
     record_keys,
+    record_tf_keys,
     request_keys,
     select_candidates,
 )
@@ -46,7 +48,13 @@ def test_a_database_style_key_table_gives_the_same_ranking_as_the_index(backgrou
     for r in background:
         for k in record_keys(r):
             table[k].append(r.id)
-    tf = idx.tf  # the same counts the index keeps (a table of (field, key, count))
+    # what a (field, key, count) table would hold
+    counts = defaultdict(lambda: defaultdict(int))
+    for r in background:
+        for fld, key in record_tf_keys(r).items():
+            counts[fld][key] += 1
+    tf = TermFrequencies.from_counts(counts)
+    assert tf.counts == idx.tf.counts
     by_id = {r.id: r for r in background}
     policy = CandidatePolicy(cap=400)
     agree = 0
