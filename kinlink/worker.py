@@ -18,6 +18,7 @@ DAILY_JOBS: list[tuple[str, str]] = [
         "cases_reminders",
         "renewal tasks for expiring documents, reminders for due and overdue tasks",
     ),
+    ("apply_retention", "pseudonymise or delete records past their retention period"),
 ]
 
 

@@ -88,7 +88,7 @@ def test_demo_starts_again_from_a_fresh_database(tmp_path):
 def test_worker_runs_the_daily_jobs_once(demo_copy):
     result = _run(["worker", "--once"], demo_copy)
     assert result.returncode == 0, result.stderr
-    assert "cases_reminders" in result.stdout
+    assert "cases_reminders" in result.stdout and "apply_retention" in result.stdout
 
 
 def test_worker_names_a_malformed_time_of_day(tmp_path):
