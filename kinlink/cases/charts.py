@@ -88,15 +88,12 @@ class _Frame:
         return "end" if anchor == "start" else "start"
 
 
-def nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 x 10^k that is at least `value` (and at least 1)."""
-    if value <= 1:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if step * power >= value:
-            return step * power
-    return 10 * power
+def axis_top(value: float) -> float:
+    """The top of a value axis with four whole-numbered steps of 1, 2 or 5 x 10^k."""
+    wanted = max(value / 4, 1)
+    power = 10 ** math.floor(math.log10(wanted))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= wanted)
+    return 4 * step
 
 
 def stacked_columns(
@@ -113,7 +110,7 @@ def stacked_columns(
     left, right, top, bottom = 44, 12, 12, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(values[i] or 0 for _label, values in series) for i in range(len(periods))]
-    top_value = nice_ceiling(max(totals, default=0))
+    top_value = axis_top(max(totals, default=0))
     _value_axis(chart, frame, top_value, left, top, plot_w, plot_h)
     slot = plot_w / max(len(periods), 1)
     for i, period in enumerate(periods):
@@ -161,12 +158,12 @@ def horizontal_bars(
     title: str, rows: Sequence[tuple[str, int | None]], rtl: bool = False, width: int = 640
 ) -> Chart:
     """One bar per row with its count at the end; a hidden count shows as "<5" and no bar."""
-    row_h, label_w, top = 26, 230, 6
+    row_h, label_w, top = 26, 300, 6
     height = top * 2 + row_h * max(len(rows), 1)
     chart = Chart(width, height, title)
     frame = _Frame(width, rtl)
     plot_w = width - label_w - 60
-    top_value = nice_ceiling(max((v or 0 for _l, v in rows), default=0))
+    top_value = axis_top(max((v or 0 for _l, v in rows), default=0))
     for i, (label, value) in enumerate(rows):
         y = top + i * row_h
         chart.texts.append(Text(_n(frame.x(label_w - 8)), _n(y + 17), label, frame.anchor("end")))
@@ -202,12 +199,12 @@ class Spread:
 def spreads(title: str, rows: Sequence[Spread | str], rtl: bool = False, width: int = 640) -> Chart:
     """Per row: a line from shortest to longest, a box over the middle half, a dot at the median.
     A row given as a bare label had too few stays to show."""
-    row_h, label_w, top, bottom = 28, 230, 6, 24
+    row_h, label_w, top, bottom = 28, 300, 6, 24
     height = top + bottom + row_h * max(len(rows), 1)
     chart = Chart(width, height, title)
     frame = _Frame(width, rtl)
     plot_w = width - label_w - 24
-    top_value = nice_ceiling(max((r.longest for r in rows if isinstance(r, Spread)), default=0))
+    top_value = axis_top(max((r.longest for r in rows if isinstance(r, Spread)), default=0))
 
     def at(days: float) -> float:
         return label_w + plot_w * days / top_value

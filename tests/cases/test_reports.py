@@ -151,5 +151,5 @@ def test_a_hidden_count_draws_no_segment_in_a_stacked_column():
     assert [r.css for r in chart.rects] == ["s1"]
 
 
-def test_axis_tops_are_round_numbers():
-    assert [charts.nice_ceiling(v) for v in (0, 3, 7, 11, 23, 180)] == [1, 5, 10, 20, 25, 200]
+def test_axes_end_on_four_whole_numbered_steps():
+    assert [charts.axis_top(v) for v in (0, 3, 7, 11, 23, 180)] == [4, 4, 8, 20, 40, 200]
