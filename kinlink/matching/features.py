@@ -43,6 +43,7 @@ __all__ = [
     "birth_feat",
     "birth_level",
     "gender_level",
+    "is_part",
     "name_feat",
     "name_level",
 ]
@@ -115,7 +116,7 @@ class NameFeat:
     roman: str | None  # romanised, letters only, lower case ("mohammadreza")
     skel: str | None  # cross-script consonant skeleton
     keys: tuple[str, ...]  # kinlink.names.name_keys, sorted
-    nick: tuple[str, ...]  # skeletons of the tokens and of their nickname variants
+    nick: tuple[str, ...]  # skeletons of the tokens and nickname variants; "~" + nickname
     tfkey: str  # what term frequencies are counted on
 
     def jw(self, other: NameFeat) -> float:
@@ -147,10 +148,17 @@ def name_feat(text: str | None) -> NameFeat | None:
     nick: set[str] = set()
     tokens = _names.name_tokens(text) or [text]
     for tok in tokens:
-        for form in (tok, *_names.nickname_variants(tok)):
+        sk = _names.skeleton(tok)
+        if sk and len(sk) >= 2:
+            nick.add(sk)
+        for form in _names.nickname_variants(tok):
             sk = _names.skeleton(form)
             if sk and len(sk) >= 2:
                 nick.add(sk)
+            # a nickname shared by two names ("Ray" for Reza and Mohammadreza)
+            r = _compact(_names.romanize(form))
+            if r:
+                nick.add("~" + r)
     if skel and len(skel) >= 2:
         nick.add(skel)
     tfkey = skel or roman or norm
@@ -173,11 +181,26 @@ def name_level(a: NameFeat | None, b: NameFeat | None, *, place: bool = False) -
     jw = a.jw(b)
     if same_skel or jw >= JW_VARIANT:
         return "variant"
-    if not place and not set(a.nick).isdisjoint(b.nick):
+    if not place and (not set(a.nick).isdisjoint(b.nick) or is_part(a.skel, b.skel)):
         return "nickname"
     if jw >= JW_CLOSE:
         return "close"
     return "different"
+
+
+#: Shortest skeleton that counts as a part of a compound name ("Mahdi" in "Amirmahdi").
+PART_MIN = 3
+
+
+def is_part(a: str | None, b: str | None) -> bool:
+    """One skeleton begins or ends the other (a compound name and one of its parts:
+    Mahdi / Amirmahdi, Hossein / Mohammadhossein).  Mirrors the SQL."""
+    if not a or not b or a == b:
+        return False
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    if len(short) < PART_MIN or len(short) == len(long_):
+        return False
+    return long_.startswith(short) or long_.endswith(short)
 
 
 @dataclass(frozen=True, slots=True)

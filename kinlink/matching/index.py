@@ -39,6 +39,7 @@ from .features import (
     JW_CLOSE,
     JW_VARIANT,
     NAME_LEVELS,
+    PART_MIN,
     PLACE_LEVELS,
     TF_LEVELS,
     BirthFeat,
@@ -95,6 +96,7 @@ class _Vocab:
         "norm",
         "roman",
         "romans",
+        "skels",
         "script",
         "skel",
         "tfkey",
@@ -104,6 +106,7 @@ class _Vocab:
         self.ids: dict[str, int] = {}
         self.feats: list[NameFeat] = []
         self.romans = _Col(object, "")  # romanised text per value ("" when none)
+        self.skels = _Col(object, "")  # skeleton per value ("" when none)
         self.nick_post: dict[str, array] = {}  # nickname/token skeleton -> value ids
         self.codes: dict[str, dict[str, int]] = {
             "norm": {},
@@ -139,6 +142,7 @@ class _Vocab:
             self.ids[feat.text] = vid
             self.feats.append(feat)
             self.romans.append(feat.roman or "")
+            self.skels.append(feat.skel or "")
             for k in feat.nick:
                 post = self.nick_post.get(k)
                 if post is None:
@@ -162,6 +166,22 @@ class _Vocab:
 
 
 _LEVEL_CODE = {lvl: i for i, lvl in enumerate(NAME_LEVELS)}
+
+
+def _is_part_vec(q: str, skels: np.ndarray) -> np.ndarray:
+    """features.is_part of one skeleton against many (object array, "" for none)."""
+    s = skels.astype(str)
+    lens = np.char.str_len(s)
+    n = len(q)
+    q_short = (n >= PART_MIN) & (lens > n)
+    q_short &= np.char.startswith(s, q) | np.char.endswith(s, q)
+    s_short = (lens >= PART_MIN) & (lens < n)
+    if s_short.any():
+        idx = np.flatnonzero(s_short)
+        sub = s[idx]
+        ok = np.array([q.startswith(x) or q.endswith(x) for x in sub.tolist()], dtype=bool)
+        s_short[idx] = ok
+    return q_short | s_short
 
 
 class MatchIndex:
@@ -477,11 +497,17 @@ class MatchIndex:
                 jw[romans == ""] = 0.0
             level[need[jw >= JW_VARIANT]] = _LEVEL_CODE["variant"]
             low = jw < JW_VARIANT
-            posts = [voc.nick_post[k] for k in q.nick if k in voc.nick_post] if not place else []
-            if posts:
-                sharing = np.concatenate([np.frombuffer(p, dtype=np.int32) for p in posts])
+            if not place:
                 low_pos = np.flatnonzero(low)
-                hit = np.isin(u[need[low_pos]], sharing)
+                cand = u[need[low_pos]]
+                hit = np.zeros(len(cand), dtype=bool)
+                posts = [voc.nick_post[k] for k in q.nick if k in voc.nick_post]
+                if posts:
+                    sharing = np.concatenate([np.frombuffer(p, dtype=np.int32) for p in posts])
+                    hit |= np.isin(cand, sharing)
+                if q.skel and len(q.skel) >= 2:
+                    skels = voc.skels.data[cand]
+                    hit |= _is_part_vec(q.skel, skels)
                 level[need[low_pos[hit]]] = _LEVEL_CODE["nickname"]
                 low[low_pos[hit]] = False
             level[need[low & (jw >= JW_CLOSE)]] = _LEVEL_CODE["close"]

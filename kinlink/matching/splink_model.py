@@ -31,6 +31,7 @@ from .features import (
     LEVELS,
     MISSING,
     NAME_LEVELS,
+    PART_MIN,
     PLACE_LEVELS,
     TF_LEVELS,
 )
@@ -95,6 +96,20 @@ def _tf(params: ModelParams | None, fld: str, level: str, prefix: str) -> dict[s
     }
 
 
+def _part_sql(p: str) -> str:
+    """features.is_part in SQL: one skeleton (at least PART_MIN letters, shorter than the
+    other) begins or ends the other."""
+    a, b = f"{p}_skel_l", f"{p}_skel_r"
+
+    def one_way(short: str, long_: str) -> str:
+        return (
+            f"(LENGTH({short}) >= {PART_MIN} AND LENGTH({long_}) > LENGTH({short})"
+            f" AND ({long_} LIKE CONCAT({short}, '%') OR {long_} LIKE CONCAT('%', {short})))"
+        )
+
+    return f"({one_way(a, b)} OR {one_way(b, a)})"
+
+
 def _name_comparison(fld: str, params: ModelParams | None, *, tf: bool) -> cl.CustomComparison:
     p = COLUMN_PREFIX[fld]
     place = fld == "birth_place"
@@ -109,7 +124,7 @@ def _name_comparison(fld: str, params: ModelParams | None, *, tf: bool) -> cl.Cu
             cll.CustomLevel(f"{p}_skel_l = {p}_skel_r"),
             cll.JaroWinklerLevel(f"{p}_roman", JW_VARIANT),
         ),
-        "nickname": cll.ArrayIntersectLevel(f"{p}_nick", 1),
+        "nickname": cll.Or(cll.ArrayIntersectLevel(f"{p}_nick", 1), cll.CustomLevel(_part_sql(p))),
         "close": cll.JaroWinklerLevel(f"{p}_roman", JW_CLOSE),
         "different": cll.ElseLevel(),
     }
