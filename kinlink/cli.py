@@ -343,6 +343,80 @@ def cmd_link(args: argparse.Namespace) -> int:
     return 0
 
 
+def _staff_user(username: str):
+    from kinlink.accounts.models import User
+    from kinlink.audit.context import actor_for, replace_actor
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise SystemExit(f"error: --as {username!r}: no active user of that name")
+    replace_actor(actor_for(user))
+    return user
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.exceptions import PermissionDenied
+
+    from kinlink.tracing import services
+    from kinlink.tracing.imports import ImportFileError
+
+    user = _staff_user(args.as_user)
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+        run = services.preview_import if args.preview else services.run_import
+        report = run(user=user, kind=args.kind, data=data, filename=path.name)
+    except (OSError, ImportFileError) as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return 2
+    except PermissionDenied as exc:
+        print(f"error: --as {args.as_user}: {exc}", file=sys.stderr)
+        return 2
+    for error in report.errors:
+        print(f"skipped {error}", file=sys.stderr)
+    verb = "would import" if args.preview else "imported"
+    created = len(report.rows) - len(report.existing) if args.preview else len(report.created)
+    print(
+        f"{verb} {created} {args.kind}; {len(report.existing)} imported before and left as "
+        f"they are; {len(report.errors)} rows with errors"
+    )
+    return 1 if report.errors and not report.rows else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.exceptions import PermissionDenied
+
+    from kinlink.tracing import services
+
+    user = _staff_user(args.as_user)
+    fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
+    if fmt not in ("csv", "xlsx"):
+        print("error: --format: choose csv or xlsx", file=sys.stderr)
+        return 2
+    try:
+        data = services.export_caseload(user=user, fmt=fmt)
+    except PermissionDenied as exc:
+        print(f"error: --as {args.as_user}: {exc}", file=sys.stderr)
+        return 2
+    Path(args.out).write_bytes(data)
+    print(f"wrote {args.out} ({len(data)} bytes); no contact or location of anyone is exported")
+    return 0
+
+
+def cmd_evidence_verify(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management.base import CommandError
+
+    try:
+        _call("evidence_verify", args.bundle, digest=args.digest)
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kinlink",
@@ -446,6 +520,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     link.add_argument("--out", help="OUT.csv (default: standard output)")
     link.set_defaults(func=cmd_link)
+
+    importer = sub.add_parser("import", help="import persons or enquiries from CSV or XLSX")
+    importer.add_argument("kind", choices=["persons", "enquiries"])
+    importer.add_argument(
+        "file", help="FILE.csv or FILE.xlsx (the columns of `kinlink link` and more)"
+    )
+    importer.add_argument("--as", dest="as_user", required=True, help="the caseworker importing")
+    importer.add_argument("--preview", action="store_true", help="check every row, import nothing")
+    importer.set_defaults(func=cmd_import)
+
+    exporter = sub.add_parser(
+        "export", help="export a caseload to CSV or XLSX (no contact or location)"
+    )
+    exporter.add_argument("out", help="OUT.csv or OUT.xlsx")
+    exporter.add_argument("--as", dest="as_user", required=True, help="whose caseload")
+    exporter.add_argument("--format", choices=["csv", "xlsx"], help="default: from the file name")
+    exporter.set_defaults(func=cmd_export)
+
+    evidence = sub.add_parser("evidence", help="evidence bundles")
+    evidence_sub = evidence.add_subparsers(dest="evidence_command", metavar="ACTION", required=True)
+    ev_verify = evidence_sub.add_parser(
+        "verify",
+        help="check a bundle's files against its manifest; exit 1 naming the first bad one",
+    )
+    ev_verify.add_argument("bundle", help="BUNDLE.zip")
+    ev_verify.add_argument(
+        "--digest", default="", help="the manifest digest recorded when it was issued"
+    )
+    ev_verify.set_defaults(func=cmd_evidence_verify)
 
     keys = sub.add_parser("keys", help="field encryption keys")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
