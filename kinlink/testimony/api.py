@@ -295,7 +295,23 @@ class ExportCreateSerializer(serializers.Serializer):
 
 # -- views ---------------------------------------------------------------------------------
 
+
+class SearchPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(allow_null=True)
+    page = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = TestimonySerializer(many=True)
+
+
+def _page_link(request: Request, number: int) -> str:
+    params = request.query_params.copy()
+    params["page"] = str(number)
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
 SEARCH_PARAMETERS = [
+    OpenApiParameter("page", int),
     OpenApiParameter("q", str, description="words, in any script"),
     OpenApiParameter("event_type", str, description="event type code"),
     OpenApiParameter("place", int),
@@ -312,12 +328,8 @@ class TestimonyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        if self.action != "list":
-            return selectors.testimonies_visible_to(self.request.user).select_related(
-                "witness", "interviewer"
-            )
-        return selectors.search_testimonies(self.request.user, self._query()).select_related(
-            "interviewer"
+        return selectors.testimonies_visible_to(self.request.user).select_related(
+            "witness", "interviewer"
         )
 
     def _query(self) -> selectors.SearchQuery:
@@ -334,9 +346,23 @@ class TestimonyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
                 form_fields[name] = serializers.DateField().to_internal_value(params[name])
         return selectors.SearchQuery(**form_fields)
 
-    @extend_schema(parameters=SEARCH_PARAMETERS)
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    @extend_schema(parameters=SEARCH_PARAMETERS, responses=SearchPageSerializer)
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        """Search. `count` goes up to 1000, and is null for a broad search (every word
+        common), which is read page by page: follow `next`."""
+        results = selectors.search_testimonies(request.user, self._query())
+        number = _int(request.query_params.get("page", "1"))
+        page = results.page(number)
+        rows = page.testimonies
+        return Response(
+            {
+                "count": page.count,
+                "page": page.number,
+                "next": _page_link(request, number + 1) if page.has_next else None,
+                "previous": _page_link(request, number - 1) if page.has_previous else None,
+                "results": TestimonySerializer(rows, many=True).data,
+            }
+        )
 
     @extend_schema(request=TestimonyCreateSerializer, responses={201: TestimonySerializer})
     def create(self, request: Request) -> Response:

@@ -35,6 +35,9 @@ from .models import (
     Use,
 )
 
+SEARCH_COUNT_CAP = 1000
+# A restriction with fewer matching rows than this drives the search (see search_testimonies).
+DRIVING_LIMIT = 2000
 EXPORT_ROLES = frozenset({Role.SUPERVISOR, Role.DPO})
 RECORD_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR})
 
@@ -194,35 +197,96 @@ class SearchQuery:
     person: Person | None = None
 
 
-def search_testimonies(user, query: SearchQuery) -> QuerySet[Testimony]:
+@dataclass(frozen=True)
+class SearchPage:
+    testimonies: list[Testimony]
+    number: int
+    has_next: bool
+    count: int | None  # None: a broad search, not counted (see SearchResults.count)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    testimonies: QuerySet[Testimony]
+    # True when the search is driven by a rare restriction (or has none), so counting its
+    # matches reads few rows; a broad search (every word common) is shown page by page.
+    countable: bool
+
+    def count(self) -> int | None:
+        """How many match, up to SEARCH_COUNT_CAP; None for a broad search."""
+        return count_up_to(self.testimonies) if self.countable else None
+
+    def page(self, number: int, size: int = 25) -> SearchPage:
+        number = max(number, 1)
+        start = (number - 1) * size
+        rows = list(self.testimonies[start : start + size + 1])
+        return SearchPage(rows[:size], number, len(rows) > size, self.count())
+
+
+def search_testimonies(user, query: SearchQuery) -> SearchResults:
     """Testimonies the user may see that match every word of the text (in any script) and
-    have one event meeting every event filter. Newest first. See `search.py`."""
+    have one event meeting every event filter. Newest first. See `search.py`.
+
+    Each word and the event filters are a *restriction*: a set of testimony ids behind an
+    index. The rarest restriction, when it is rare, drives the query (its ids are looked
+    up, the other restrictions probed for each); when every restriction is common, the
+    newest testimonies are walked in date order and probed, so a page of 25 is found after
+    a few hundred probes. No restriction's full list is ever read (bench/testimony_search.py
+    measures this on 100,000 testimonies)."""
     testimonies = testimonies_visible_to(user)
-    for group in search.hashed_groups(query.text) if query.text.strip() else []:
-        # Driven from the (term, testimony) index: a rare word costs a few probes.
-        testimonies = testimonies.filter(
-            pk__in=SearchTerm.objects.filter(term__in=group).values("testimony_id")
-        )
-    events = Event.objects.filter(testimony=OuterRef("pk"))
-    filtered = False
-    if query.event_type is not None:
-        events, filtered = events.filter(event_type=query.event_type), True
-    if query.place is not None:
-        events, filtered = events.filter(place=query.place), True
-    if query.since is not None:
-        events, filtered = events.filter(latest__gte=query.since), True
-    if query.until is not None:
-        events, filtered = events.filter(earliest__lte=query.until), True
-    if filtered:
-        testimonies = testimonies.filter(Exists(events))
+    restrictions = [
+        SearchTerm.objects.filter(term__in=group).values("testimony_id")
+        for group in (search.hashed_groups(query.text) if query.text.strip() else [])
+    ]
+    events = _events_matching(query)
+    if events is not None:
+        restrictions.append(events.values("testimony_id"))
+    countable = True
     if query.person is not None:
-        testimonies = testimonies.filter(
-            Q(witness=query.person)
-            | Exists(
-                Participant.objects.filter(event__testimony=OuterRef("pk"), person=query.person)
-            )
-        )
-    return testimonies.select_related("witness").order_by("-recorded_on", "-id")
+        testimonies = testimonies.filter(pk__in=_testimony_ids_of(query.person))
+    if restrictions:
+        sizes = [ids[:DRIVING_LIMIT].count() for ids in restrictions]
+        rarest = min(range(len(sizes)), key=sizes.__getitem__)
+        countable = sizes[rarest] < DRIVING_LIMIT or query.person is not None
+        for index, ids in enumerate(restrictions):
+            if index == rarest and sizes[index] < DRIVING_LIMIT:
+                testimonies = testimonies.filter(pk__in=ids)
+            else:
+                testimonies = testimonies.filter(Exists(ids.filter(testimony_id=OuterRef("pk"))))
+    ordered = testimonies.select_related("witness", "interviewer").order_by("-recorded_on", "-id")
+    return SearchResults(ordered, countable)
+
+
+def _events_matching(query: SearchQuery) -> QuerySet[Event] | None:
+    """Events meeting every event filter (one event must meet them all), or None."""
+    events = Event.objects.all()
+    if query.event_type is not None:
+        events = events.filter(event_type=query.event_type)
+    if query.place is not None:
+        events = events.filter(place=query.place)
+    if query.since is not None:
+        events = events.filter(latest__gte=query.since)
+    if query.until is not None:
+        events = events.filter(earliest__lte=query.until)
+    return events.order_by() if events.query.where else None
+
+
+def _testimony_ids_of(person: Person) -> list[int]:
+    """Testimonies a person gave or appears in. Two index look-ups, done apart: an OR across
+    the two would make the database scan every testimony."""
+    given = Testimony.objects.filter(witness=person).values_list("pk", flat=True)
+    appears = Participant.objects.filter(person=person).values_list("event__testimony", flat=True)
+    return sorted({*given, *appears})
+
+
+def count_up_to(results: QuerySet, cap: int = SEARCH_COUNT_CAP) -> int:
+    """How many results, counted no further than `cap`: a pager does not need to know
+    that a common name is in 31,204 testimonies rather than "more than 1,000"."""
+    return results.order_by().values("pk")[:cap].count()
 
 
 # -- figures for everyone (anonymised) ----------------------------------------------------

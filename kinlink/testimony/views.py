@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -32,6 +31,13 @@ from .forms import (
     UseConsentForm,
 )
 from .models import Attachment, EventType, Place, Purpose, Testimony, Use
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        return 1
 
 
 def _testimony_or_404(request: HttpRequest, pk: int) -> Testimony:
@@ -69,13 +75,15 @@ def testimony_list(request: HttpRequest) -> HttpResponse:
             person=data["person"],
         )
     results = selectors.search_testimonies(request.user, query)
-    page = Paginator(results, 25).get_page(request.GET.get("page"))
+    page = results.page(_page_number(request))
     params = request.GET.copy()
     params.pop("page", None)
     context = {
-        "querystring": params.urlencode(),
         "form": form,
         "page": page,
+        "querystring": params.urlencode(),
+        "capped": page.count is not None and page.count >= selectors.SEARCH_COUNT_CAP,
+        "cap": selectors.SEARCH_COUNT_CAP,
         "may_record": selectors.may_record_testimonies(request.user),
         "may_export": selectors.may_export_evidence(request.user),
     }

@@ -12,7 +12,7 @@ from kinlink.testimony.selectors import SearchQuery, search_testimonies
 
 
 def _found(user, **query) -> list[str]:
-    return [t.reference for t in search_testimonies(user, SearchQuery(**query))]
+    return [t.reference for t in search_testimonies(user, SearchQuery(**query)).testimonies]
 
 
 def test_a_persian_spelling_finds_a_name_entered_in_latin(record, staff):
@@ -103,3 +103,27 @@ def test_rebuilding_the_index_finds_the_same_testimonies(court_testimony, staff)
     SearchTerm.objects.all().delete()
     services.reindex_testimony(models.Testimony.objects.get(pk=court_testimony.pk))
     assert _found(staff["caseworker"], text="Hurriyeh passports") == before != []
+
+
+def test_counts_stop_at_the_cap_so_common_words_page_quickly(record, staff, settings):
+    from kinlink.testimony import selectors
+
+    for _ in range(3):
+        record(account="Masoud was there.")
+    results = selectors.search_testimonies(staff["caseworker"], SearchQuery(text="Masoud"))
+    assert selectors.count_up_to(results.testimonies, cap=2) == 2
+    assert results.countable and results.count() == 3
+    page = results.page(2, size=2)
+    assert (len(page.testimonies), page.has_previous, page.has_next) == (1, True, False)
+
+
+def test_a_broad_search_is_paged_without_counting(record, staff, settings, monkeypatch):
+    from kinlink.testimony import selectors
+
+    monkeypatch.setattr(selectors, "DRIVING_LIMIT", 2)
+    for _ in range(3):
+        record(account="Masoud was there.")
+    results = selectors.search_testimonies(staff["caseworker"], SearchQuery(text="Masoud"))
+    assert not results.countable
+    page = results.page(1, size=2)
+    assert (len(page.testimonies), page.has_next, page.count) == (2, True, None)
