@@ -157,7 +157,12 @@ def build_redactor(persons: dict[int, Person], purpose: str, key: bytes) -> Reda
     for pid in sorted(persons):
         person = persons[pid]
         names = [n for name in person.names.all() for n in (name.given_name, name.family_name)]
-        relatives = [name.father_name for name in person.names.all() if name.father_name]
+        relatives = [
+            parent
+            for name in person.names.all()
+            for parent in (name.father_name, getattr(name, "mother_name", ""))
+            if parent
+        ]
         people.append(
             PersonToRedact(
                 person_id=pid,

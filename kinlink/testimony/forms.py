@@ -170,11 +170,25 @@ class SearchForm(forms.Form):
     place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.all(), required=False)
     since = _date(_("From"), required=False)
     until = _date(_("Until"), required=False)
-    person = PersonChoiceField(label=_("Person"), queryset=Person.objects.none(), required=False)
+    # A reference, not a list: a data-protection officer may see thousands of persons.
+    person = forms.CharField(
+        label=_("Person (reference)"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "P-000123"}),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = _persons(user)
+        self.user = user
+
+    def clean_person(self) -> Person | None:
+        reference = self.cleaned_data["person"].strip()
+        if not reference:
+            return None
+        person = persons_visible_to(self.user).filter(reference__iexact=reference).first()
+        if person is None:
+            raise forms.ValidationError(_("No such person in your caseload."))
+        return person
 
 
 class ExportForm(forms.Form):

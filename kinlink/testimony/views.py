@@ -74,8 +74,10 @@ def testimony_list(request: HttpRequest) -> HttpResponse:
             until=data["until"],
             person=data["person"],
         )
-    results = selectors.search_testimonies(request.user, query)
-    page = results.page(_page_number(request))
+    if form.is_bound and not form.is_valid():
+        page = selectors.SearchPage([], 1, has_next=False, count=0)
+    else:
+        page = selectors.search_testimonies(request.user, query).page(_page_number(request))
     params = request.GET.copy()
     params.pop("page", None)
     context = {

@@ -1,6 +1,6 @@
 """Issue 6, done when: in real Chromium, a caseworker records a testimony with two events
 and an attachment, one person's consent to be named is withdrawn, a supervisor exports a
-court bundle that `evidence verify` accepts and that holds that person only as a
+court bundle that `kinlink evidence verify` accepts and that holds that person only as a
 pseudonym; changing one byte in the bundle makes the check fail."""
 
 from __future__ import annotations
@@ -104,10 +104,11 @@ def _attach(page: Page, tmp_path: Path) -> None:
 
 
 def _verify(bundle: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kinlink.settings"}
+    """`kinlink evidence verify BUNDLE.zip`, as a recipient would run it."""
+    env = {**os.environ}
     env.pop("KINLINK_TEST_DB", None)
     return subprocess.run(
-        [sys.executable, "-m", "django", "evidence_verify", str(bundle)],
+        [sys.executable, "-m", "kinlink.cli", "evidence", "verify", str(bundle)],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -83,3 +83,18 @@ def test_others_cannot_download_an_attachment_outside_their_caseload(record, sta
         services.open_attachment(user=staff["south_caseworker"], attachment=attachment)
     client.force_login(staff["south_caseworker"])
     assert client.get(f"/en/testimony/attachments/{attachment.pk}/").status_code == 404
+
+
+def test_the_stored_check_names_every_changed_file_and_audits_it(record, staff, media):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    intact = _upload(staff, record())
+    changed = _upload(staff, record(), content=b"another file")
+    call_command("evidence_verify", stored=True)
+    (media / changed.file.name).write_bytes(b"another filE")
+    with pytest.raises(CommandError, match=f"attachment {changed.pk} ") as failure:
+        call_command("evidence_verify", stored=True)
+    assert failure.value.returncode == 1
+    assert f"attachment {intact.pk} " not in str(failure.value)
+    assert Entry.objects.filter(action=Action.DENIED, object_id=str(changed.pk)).exists()

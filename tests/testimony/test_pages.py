@@ -145,3 +145,12 @@ def test_the_pages_render_in_every_language(
     ]:
         response = client.get(f"/{language}/testimony/{path}")
         assert response.status_code == 200, (language, path)
+
+
+def test_the_search_page_filters_by_a_person_reference(logged_in, court_testimony, record, victim):
+    other = record(account="Nothing about her.")
+    page = logged_in.get("/en/testimony/", {"person": victim.reference.lower()}).content.decode()
+    assert court_testimony.reference in page and other.reference not in page
+    page = logged_in.get("/en/testimony/", {"person": "P-999999"}).content.decode()
+    assert "No such person in your caseload." in page
+    assert court_testimony.reference not in page
