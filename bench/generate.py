@@ -459,6 +459,7 @@ def generate(
     rng.shuffle(targets)
     train_sources = {k: v for k, v in enq_sources.items() if k != held_out}
     enq_rows = []
+    enq_truth: list[dict] = []
     for k, (p, present) in enumerate(targets):
         split = "train" if k < n_train else "eval"
         src = choose(train_sources if split == "train" else enq_sources)
@@ -509,6 +510,18 @@ def generate(
             else:
                 birth = str(year)
                 noise.append("year-only")
+        enq_truth.append(
+            {
+                "request_id": f"R{k:07d}",
+                "given": given_idx,
+                "family": p.family,
+                "father": p.father if father else -1,
+                "mother": p.mother if mother else -1,
+                "place": p.place if place else -1,
+                "gender": gender,
+                "year": year if birth else -1,
+            }
+        )
         enq_rows.append(
             {
                 "request_id": f"R{k:07d}",
@@ -528,6 +541,27 @@ def generate(
 
     write_table(reg_rows, out_dir / "registry", csv_too)
     write_table(enq_rows, out_dir / "enquiries", csv_too)
+    # the underlying names (lexicon entity numbers) behind each record, for
+    # bench/ambiguity.py: how many registry persons fit an enquiry as well as the true one
+    write_table(
+        [
+            {
+                "person_id": p.pid,
+                "given": p.given,
+                "alias": p.alias,
+                "family": p.family,
+                "father": p.father if row["father_name"] else -1,
+                "mother": p.mother if row["mother_name"] else -1,
+                "place": p.place if row["birth_place"] else -1,
+                "gender": p.gender if row["gender"] else "",
+                "birth_year": p.birth.year if row["birth_date"] else -1,
+            }
+            for p, row in zip(registry_people, reg_rows, strict=True)
+        ],
+        out_dir / "registry_truth",
+        False,
+    )
+    write_table(enq_truth, out_dir / "enquiries_truth", False)
     manifest = {
         "size": size,
         "seed": seed,

@@ -525,6 +525,16 @@ def main(argv: list[str] | None = None) -> int:
             if r is not None:
                 results.append(r)
         print_table(results)
+        if (data_dir / "registry_truth.parquet").exists():
+            from bench.ambiguity import ceiling
+
+            c = ceiling(size, a.requests)
+            print(
+                f"ambiguity: the true person is the only equally good fit for "
+                f"{100 * c['unique_share']:.1f}% of present enquiries; recall@1 upper bound "
+                f"for a perfect name matcher: {100 * c['recall_at_1_bound']:.1f}% "
+                f"(python -m bench.ambiguity)"
+            )
         for r in results:
             print_misses(r)
             print_false_alarms(r)
