@@ -399,7 +399,9 @@ class EnquiryViewSet(
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("as", str, enum=list(FORMATS), description="csv (default) or xlsx")
+            OpenApiParameter("as", str, enum=list(FORMATS), description="csv (default) or xlsx"),
+            OpenApiParameter("purpose", str, description="why the export is made (audited)"),
+            OpenApiParameter("for", str, description="for whom it is made (audited)"),
         ],
         responses={(200, "text/csv"): OpenApiTypes.BINARY},
     )
@@ -409,7 +411,12 @@ class EnquiryViewSet(
         fmt = request.query_params.get("as", "csv")
         if fmt not in FORMATS:
             raise ValidationError({"as": "use csv or xlsx"})
-        data = services.export_caseload(user=request.user, fmt=fmt)
+        data = services.export_caseload(
+            user=request.user,
+            fmt=fmt,
+            purpose=request.query_params.get("purpose", services.DEFAULT_EXPORT_PURPOSE),
+            recipient=request.query_params.get("for", ""),
+        )
         response = HttpResponse(data, content_type=FORMATS[fmt])
         response["Content-Disposition"] = f'attachment; filename="enquiries.{fmt}"'
         return response

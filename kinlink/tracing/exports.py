@@ -1,5 +1,11 @@
 """Writing rows to CSV and XLSX. Formatting only: what goes into the rows is decided by
-tracing.services.export_caseload."""
+tracing.services (export_caseload, import_error_report).
+
+Every cell passes through `safe_cell`: a spreadsheet reads a cell that begins with `=`, `+`,
+`-`, `@`, tab or carriage return as a formula (CSV/formula injection), so in CSV such a cell
+is prefixed with a single quote, and in XLSX it is written as an explicit text cell (type
+"s", shown with Excel's quote prefix), never as a formula.
+"""
 
 from __future__ import annotations
 
@@ -8,35 +14,61 @@ import io
 from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value: object) -> str:
-    """A cell a spreadsheet would read as a formula is prefixed with ' so it stays text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
 
 
-def write_rows(header: Sequence[str], rows: Iterable[Sequence[object]], fmt: str) -> bytes:
+def is_formula_like(value: object) -> bool:
+    return _text(value).startswith(FORMULA_STARTS)
+
+
+def safe_cell(value: object) -> str:
+    """The one neutraliser: a cell a spreadsheet would read as a formula gets a leading '
+    so it stays text (CSV). XLSX cells are written as text cells instead (`_xlsx_cell`)."""
+    text = _text(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+# Kept for callers of the earlier name.
+neutralise = safe_cell
+
+
+def _xlsx_cell(sheet, value: object) -> WriteOnlyCell:
+    text = _text(value)
+    cell = WriteOnlyCell(sheet, value=text)
+    if text.startswith(FORMULA_STARTS):
+        # openpyxl binds a str starting with "=" as a formula: force a text cell, with the
+        # quote prefix so the spreadsheet keeps it text when the cell is edited.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def write_rows(
+    header: Sequence[str], rows: Iterable[Sequence[object]], fmt: str, *, sheet: str = "enquiries"
+) -> bytes:
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use csv or xlsx")
-    cells = [[neutralise(value) for value in row] for row in rows]
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(cells)
+        writer.writerow([safe_cell(name) for name in header])
+        writer.writerows([safe_cell(value) for value in row] for row in rows)
         return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: spreadsheets read UTF-8
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("enquiries")
-    sheet.append(list(header))
-    for row in cells:
-        sheet.append(row)
+    ws = book.create_sheet(sheet)
+    ws.append([_xlsx_cell(ws, name) for name in header])
+    for row in rows:
+        ws.append([_xlsx_cell(ws, value) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -15,7 +15,7 @@ import dataclasses
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -823,18 +823,99 @@ def _export_row(enquiry: Enquiry) -> list[object]:
     ]
 
 
-def export_caseload(*, user: User, fmt: str) -> bytes:
+DEFAULT_EXPORT_PURPOSE = "caseload review"
+
+
+def _export_audit(
+    *,
+    user: User,
+    what: str,
+    fmt: str,
+    rows: int,
+    columns: Sequence[str],
+    purpose: str,
+    recipient: str,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Every export is logged with who made it, what it holds, why and for whom."""
+    purpose = (purpose or "").strip()[:200] or DEFAULT_EXPORT_PURPOSE
+    recipient = (recipient or "").strip()[:200] or user.username
+    record(
+        Action.EXPORT,
+        object_type=what,
+        detail={
+            "by": user.username,
+            "what": what,
+            "format": fmt,
+            "rows": rows,
+            "columns": list(columns),
+            "purpose": purpose,
+            "for": recipient,
+            **(extra or {}),
+        },
+    )
+
+
+def export_caseload(
+    *, user: User, fmt: str, purpose: str = DEFAULT_EXPORT_PURPOSE, recipient: str = ""
+) -> bytes:
     """The user's caseload as CSV or XLSX. No contact or location of anyone is exported:
-    the sought person's whereabouts leave only in the reply to the family. Audited."""
+    the sought person's whereabouts leave only in the reply to the family. Audited with who,
+    what, why (purpose) and for whom (the recipient; the user themself by default)."""
     enquiries = enquiries_visible_to(user).select_related("enquirer", "sought_person", "caseworker")
     rows = [_export_row(enquiry) for enquiry in enquiries.order_by("id")]
     data = write_rows(EXPORT_COLUMNS, rows, fmt)
-    record(
-        Action.EXPORT,
-        object_type="tracing.enquiry",
-        detail={"format": fmt, "rows": len(rows), "columns": list(EXPORT_COLUMNS)},
+    _export_audit(
+        user=user,
+        what="tracing.enquiry",
+        fmt=fmt,
+        rows=len(rows),
+        columns=EXPORT_COLUMNS,
+        purpose=purpose,
+        recipient=recipient,
+        extra={"references": [row[0] for row in rows][:500]},
     )
     return data
+
+
+ERROR_REPORT_COLUMNS = ("line", "field", "message")
+
+
+def import_error_report(
+    *,
+    user: User,
+    report: ImportReport,
+    fmt: str,
+    filename: str = "",
+    purpose: str = "correcting an import",
+    recipient: str = "",
+) -> bytes:
+    """The rows an import refused, as CSV or XLSX (line, field, message), cells made safe
+    like every export; audited like every export."""
+    _require_case_role(user)
+    rows = [[error.line, error.field, error.message] for error in report.errors]
+    data = write_rows(ERROR_REPORT_COLUMNS, rows, fmt, sheet="errors")
+    _export_audit(
+        user=user,
+        what="tracing.import.errors",
+        fmt=fmt,
+        rows=len(rows),
+        columns=ERROR_REPORT_COLUMNS,
+        purpose=purpose,
+        recipient=recipient,
+        extra={"file": filename[:100]},
+    )
+    return data
+
+
+def pending_import_errors(*, user: User, pending_id: int, fmt: str) -> bytes:
+    """The error report of an upload waiting for its import (after the preview)."""
+    pending = PendingImport.objects.filter(user=user, pk=pending_id).first()
+    if pending is None:
+        raise ValidationError(_("This import is no longer waiting; upload the file again."))
+    data = base64.b64decode(reveal(pending, "content", reason="import error report") or "")
+    report = preview_import(user=user, kind=pending.kind, data=data, filename=pending.filename)
+    return import_error_report(user=user, report=report, fmt=fmt, filename=pending.filename)
 
 
 # -- import ----------------------------------------------------------------------------------

@@ -372,9 +372,31 @@ def import_file(request: HttpRequest) -> HttpResponse:
 def caseload_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404(_("No such format."))
-    data = services.export_caseload(user=request.user, fmt=fmt)
+    data = services.export_caseload(
+        user=request.user,
+        fmt=fmt,
+        purpose=request.GET.get("purpose", services.DEFAULT_EXPORT_PURPOSE),
+        recipient=request.GET.get("for", ""),
+    )
     response = HttpResponse(data, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="enquiries.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def import_errors(request: HttpRequest, pending: int, fmt: str) -> HttpResponse:
+    """The rows of an uploaded file that cannot be imported, as CSV or XLSX."""
+    if fmt not in FORMATS:
+        raise Http404(_("No such format."))
+    if not works_on_records(request.user.role):
+        raise PermissionDenied(_("Only caseworkers and supervisors import records."))
+    try:
+        data = services.pending_import_errors(user=request.user, pending_id=pending, fmt=fmt)
+    except (ValidationError, ImportFileError) as exc:
+        raise Http404(str(getattr(exc, "message", exc))) from exc
+    response = HttpResponse(data, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="import-errors.{fmt}"'
     response["Cache-Control"] = "no-store"
     return response
 
