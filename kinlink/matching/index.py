@@ -96,9 +96,9 @@ class _Vocab:
         "norm",
         "roman",
         "romans",
-        "skels",
         "script",
         "skel",
+        "skels",
         "tfkey",
     )
 

@@ -7,7 +7,9 @@ with the birth period::
 
     f:<family>            g:<given>
     fg:<family>|<given>   fgb:<family>|<given>|<5-year period>
-    fb:<family>|<period>  fa:<family>|<father>     ga:<given>|<father>
+    fb:<family>|<period>  gb:<given>|<period>
+    fa:<family>|<father>  ga:<given>|<father>      d:<birth date>
+    ab:<father>|<period>  pb:<birth place>|<period>  am:<father>|<mother>
 
 Records without a birth date are filed under the period ``?`` so that a request with a
 birth year still reaches them.  A request looks up the same kinds of keys, for its names
@@ -166,12 +168,44 @@ def _keys(
         out.add("g:" + g)
         for a in ak:
             out.add(f"ga:{g}|{a}")
+        for b in buckets:
+            if b != MISSING_BUCKET:
+                out.add(f"gb:{g}|{b}")
+
+
+def _other_keys(p: PreparedRecord, buckets: Sequence[str], out: set[str]) -> None:
+    """Keys without a name: for a family who garbled both names, the father's name,
+    the mother's name, the birth place and the birth period still find the person
+    (these postings are small only for uncommon values; the cap skips the rest)."""
+    ak = p.father.keys if p.father is not None else ()
+    mk = p.mother.keys if p.mother is not None else ()
+    pk = p.place.keys if p.place is not None else ()
+    for b in buckets:
+        if b == MISSING_BUCKET:
+            continue
+        for a in ak:
+            out.add(f"ab:{a}|{b}")
+        for k in pk:
+            out.add(f"pb:{k}|{b}")
+    for a in ak:
+        for m in mk:
+            out.add(f"am:{a}|{m}")
+
+
+def _day_key(birth: BirthFeat | None, out: set[str]) -> None:
+    # an exact birth date is specific enough on its own (a few dozen persons a day in
+    # a million): it finds the person when both names are badly misspelt
+    if birth is not None and birth.day is not None:
+        out.add(f"d:{birth.day}")
 
 
 def row_keys(prepared: PreparedRecord, variant: NameVariant) -> set[str]:
     """Keys under which one registry row (a name variant of a person) is filed."""
     out: set[str] = set()
-    _keys(variant.given, variant.family, prepared.father, _record_buckets(prepared.birth), out)
+    buckets = _record_buckets(prepared.birth)
+    _keys(variant.given, variant.family, prepared.father, buckets, out)
+    _day_key(prepared.birth, out)
+    _other_keys(prepared, buckets, out)
     return out
 
 
@@ -218,6 +252,8 @@ def request_keys(request: PersonRecord | PreparedRecord) -> list[str]:
     buckets = _request_buckets(p.birth)
     for v in p.variants:
         _keys(v.given, v.family, p.father, buckets, out)
+    _day_key(p.birth, out)
+    _other_keys(p, buckets, out)
     return sorted(out)
 
 
@@ -232,6 +268,8 @@ def request_key_variants(request: PersonRecord | PreparedRecord) -> dict[str, in
     for i, v in enumerate(p.variants):
         keys: set[str] = set()
         _keys(v.given, v.family, p.father, buckets, keys)
+        _day_key(p.birth, keys)
+        _other_keys(p, buckets, keys)
         bit = 1 << i
         for k in keys:
             out[k] = out.get(k, 0) | bit

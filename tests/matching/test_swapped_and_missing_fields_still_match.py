@@ -71,7 +71,15 @@ def test_an_empty_request_finds_nothing(index):
     assert index.search(MatchRequest("q"), top_k=5) == []
 
 
-def test_a_request_without_names_uses_no_name_keys(index):
-    q = MatchRequest("q", father_name="Reza", birth=parse_birth_date("1965"))
-    # only father and birth: no key combines them without a name, so no candidates
-    assert index.search(q) == []
+def test_a_request_without_names_is_answered_from_father_and_birth_year(background):
+    idx = MatchIndex()
+    idx.add_many(background)
+    idx.add(
+        PersonRecord(
+            "t", "Golnaz", "Zandpour", father_name="Tahmoures", birth=parse_birth_date("1958")
+        )
+    )
+    q = MatchRequest("q", father_name="طهمورث", birth=parse_birth_date("1958"))
+    found = idx.search(q, top_k=5)
+    assert found[0].person_id == "t"
+    assert "father's name: same in another script" in found[0].explanation
