@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .features import FIELD_LABELS, MISSING, BirthFeat, NameFeat
+from .features import FIELD_LABELS, MISSING, BirthFeat, NameFeat, is_part
 from .keys import NameVariant, PreparedRecord
 
 __all__ = ["Evidence", "explain_levels"]
@@ -77,12 +77,13 @@ def _birth_text(level: str, q: BirthFeat | None, r: BirthFeat | None) -> str:
 
 
 def _nickname_text(a: NameFeat | None, b: NameFeat | None) -> str:
+    """"partly the same" for a part of a compound name, else "nickname"."""
     if a is None or b is None:
         return "nickname"
-    # shared token skeleton -> part of the name; otherwise a nickname expansion
-    tok_a = {t for t in a.nick if a.skel and t in a.skel}
-    tok_b = {t for t in b.nick if b.skel and t in b.skel}
-    if tok_a & tok_b:
+    if is_part(a.skel, b.skel):
+        return "partly the same"
+    shared = set(a.nick) & set(b.nick)
+    if any(not t.startswith("~") and t in (a.skel or "") and t in (b.skel or "") for t in shared):
         return "partly the same"
     return "nickname"
 

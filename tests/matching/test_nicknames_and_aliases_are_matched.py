@@ -70,3 +70,16 @@ def test_one_person_is_listed_once_even_when_several_names_match(background):
     )
     ids = [c.person_id for c in found]
     assert ids.count("t") == 1
+
+
+def test_one_part_of_a_compound_given_name_matches_it(background):
+    target = PersonRecord(
+        "t", "امیرمهدی", "جعفرپور", father_name="بنیامین", birth=parse_birth_date("1997")
+    )
+    idx = _index(background, target)
+    q = MatchRequest(
+        "q", "Mahdi", "Jafarpour", father_name="Benyamin", birth=parse_birth_date("1997")
+    )
+    found = idx.search(q, top_k=5)
+    assert found[0].person_id == "t"
+    assert "given name: partly the same" in found[0].explanation
