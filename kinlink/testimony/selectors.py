@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from kinlink.accounts.roles import Role
 from kinlink.names import normalize, skeleton
@@ -296,18 +296,19 @@ def event_figures() -> dict[str, list[Cell]]:
     """Events by type and by place, over testimonies whose witness allowed anonymised use;
     counts under five are hidden (DESIGN rule 5)."""
     allowed = with_use_in_force(Testimony.objects.all(), {Use.ANONYMISED, Use.NAMED_REPORT})
-    events = Event.objects.filter(testimony__in=allowed.values("pk"))
-    by_type: dict[str, int] = {}
-    for event in events.select_related("event_type"):
-        label = str(event.event_type.label)
-        by_type[label] = by_type.get(label, 0) + 1
-    by_place: dict[str, int] = {}
-    for name in events.values_list("place__name", flat=True):
-        if name:
-            by_place[name] = by_place.get(name, 0) + 1
+    events = Event.objects.filter(testimony__in=allowed.values("pk")).order_by()
+    types = {t.pk: str(t.label) for t in EventType.objects.all()}
+    by_type = events.values("event_type").annotate(n=Count("id"))
+    by_place = events.filter(place__isnull=False).values("place__name").annotate(n=Count("id"))
     return {
-        "by_type": [Cell(k, suppress(v)) for k, v in sorted(by_type.items())],
-        "by_place": [Cell(k, suppress(v)) for k, v in sorted(by_place.items())],
+        "by_type": sorted(
+            (Cell(types[row["event_type"]], suppress(row["n"])) for row in by_type),
+            key=lambda cell: cell.key,
+        ),
+        "by_place": sorted(
+            (Cell(row["place__name"], suppress(row["n"])) for row in by_place),
+            key=lambda cell: cell.key,
+        ),
     }
 
 

@@ -78,3 +78,25 @@ def test_an_analyst_sees_only_anonymised_figures(record, staff, client):
     assert client.get("/api/testimonies/").json()["count"] == 0
     assert client.get("/en/testimony/new/").status_code == 403
     assert client.get("/en/testimony/exports/").status_code == 403
+
+
+def test_figures_count_only_anonymisable_testimonies_and_hide_small_cells(
+    record, staff, event_types, liberty
+):
+    from kinlink.testimony.selectors import event_figures
+
+    def testimony_with(event_type: str, uses):
+        services.add_event(
+            user=staff["caseworker"],
+            testimony=record(uses=uses),
+            event_type=event_types[event_type],
+            place=liberty,
+        )
+
+    for _ in range(5):
+        testimony_with("beating", ["anonymised"])
+    testimony_with("escape", ["named_report"])
+    testimony_with("beating", ["internal"])  # not for reports: not counted
+    figures = event_figures()
+    assert {(c.key, c.shown) for c in figures["by_type"]} == {("beating", "5"), ("escape", "<5")}
+    assert [(c.key, c.shown) for c in figures["by_place"]] == [("Camp Liberty", "6")]
