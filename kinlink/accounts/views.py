@@ -5,6 +5,7 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -35,6 +37,15 @@ def _qr_data_uri(url: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def _safe_next(request: HttpRequest) -> str | None:
+    """The `next` address only when it stays on this site (no open redirect)."""
+    target = request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor(request: HttpRequest) -> HttpResponse:
@@ -56,7 +67,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         )
         if ok:
             otp_login(request, device)
-            return redirect(request.GET.get("next") or "web:home")
+            return redirect(_safe_next(request) or "web:home")
         form.add_error(
             "token", _("That code is not valid. Check the time on your phone and try again.")
         )
@@ -85,7 +96,13 @@ def preferences(request: HttpRequest) -> HttpResponse:
         request.session["calendar"] = user.calendar
         translation.activate(user.language)
         response = redirect(f"/{user.language}/")
-        response.set_cookie("django_language", user.language, samesite="Lax")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            user.language,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=True,
+        )
         messages.success(request, _("Your preferences are saved."))
         return response
     return render(request, "accounts/preferences.html", {"form": form})

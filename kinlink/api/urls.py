@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -9,7 +9,7 @@ router.register("persons", views.PersonViewSet, basename="person")
 router.register("audit", views.AuditEntryViewSet, basename="audit-entry")
 
 urlpatterns = [
-    path("openapi.json", SpectacularAPIView.as_view(), name="openapi"),
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("token/", views.obtain_token, name="api-token"),
     path("me/", views.me, name="api-me"),
     path("", include("kinlink.tracing.api_urls")),

@@ -77,3 +77,22 @@ def test_an_api_token_for_a_two_factor_role_needs_a_valid_code(client, make_user
     code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
     response = client.post("/api/token/", {**creds, "code": code})
     assert response.status_code == 200 and len(response.json()["token"]) == 40
+
+
+def test_the_two_factor_step_refuses_to_redirect_off_site(client, make_user, settings):
+    admin = make_user("arben", "admin")
+    client.force_login(admin)
+    device = pending_totp_device(admin)
+    code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+    response = client.post("/en/accounts/two-factor/?next=https://evil.example/", {"token": code})
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+
+
+def test_the_two_factor_step_follows_a_next_address_on_this_site(client, make_user):
+    admin = make_user("arben", "admin")
+    client.force_login(admin)
+    device = pending_totp_device(admin)
+    code = f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+    response = client.post("/en/accounts/two-factor/?next=/en/accounts/users/", {"token": code})
+    assert response["Location"] == "/en/accounts/users/"
