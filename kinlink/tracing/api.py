@@ -42,6 +42,9 @@ from .models import (
     NotificationKind,
     Outcome,
     StatusChange,
+    Verification,
+    VerificationKind,
+    VerificationMethod,
 )
 from .selectors import candidates_of, enquiries_visible_to, unread_notifications
 
@@ -308,12 +311,30 @@ class FamilyReplySerializer(serializers.Serializer):
     deceased = serializers.BooleanField(source="disclosure.deceased")
     not_found = serializers.BooleanField(source="disclosure.not_found")
     messages_allowed = serializers.BooleanField(source="disclosure.may_relay_messages")
+    verified = serializers.BooleanField(source="disclosure.verified")
     location = serializers.CharField(source="disclosure.location", allow_null=True)
     contact = serializers.CharField(source="disclosure.contact", allow_null=True)
     enquirer_name = serializers.CharField()
     sought_name = serializers.CharField()
     paragraphs = serializers.ListField(child=serializers.CharField())
     messages = FamilyReplyMessageSerializer(many=True)
+
+
+class VerificationSerializer(serializers.Serializer):
+    """The enquirer recognises the person found / the relationship is confirmed."""
+
+    kind = serializers.ChoiceField(choices=VerificationKind.choices)
+    method = serializers.ChoiceField(choices=VerificationMethod.choices)
+    verified_on = serializers.DateField()
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class VerificationRecordSerializer(serializers.ModelSerializer):
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Verification
+        fields = ["id", "candidate", "kind", "method", "verified_on", "note", "by", "recorded_at"]
 
 
 class TracingNotificationSerializer(serializers.ModelSerializer):
@@ -603,6 +624,23 @@ class CandidateViewSet(viewsets.ReadOnlyModelViewSet):
         data = CandidateReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._decide(request, Decision.NOT_SAME, data.validated_data["reason"])
+
+    @extend_schema(request=VerificationSerializer, responses=VerificationRecordSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk=None) -> Response:
+        """Record that the enquirer recognises the person found or that the relationship is
+        confirmed (who, when, how, note): required before anything is disclosed."""
+        data = VerificationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        verification = _call(
+            services.record_verification,
+            user=request.user,
+            candidate=self.get_object(),
+            **data.validated_data,
+        )
+        return Response(
+            VerificationRecordSerializer(verification).data, status=status.HTTP_201_CREATED
+        )
 
 
 class MessageViewSet(viewsets.ReadOnlyModelViewSet):

@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from kinlink.people.forms import BIRTH_HELP, SHORT_TEXT, apply_errors
 from kinlink.people.models import ConsentMethod, ConsentScope, Gender
 
-from .models import Decision, EnquirerRelationship, MessageDirection, Outcome
+from .models import (
+    Decision,
+    EnquirerRelationship,
+    MessageDirection,
+    Outcome,
+    VerificationKind,
+    VerificationMethod,
+)
 
 __all__ = ["apply_errors"]
 
@@ -109,6 +116,19 @@ class ConsentForm(forms.Form):
 
     def clean_obtained_on(self):
         value = self.cleaned_data["obtained_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."))
+        return value
+
+
+class VerificationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What was verified"), choices=VerificationKind.choices)
+    method = forms.ChoiceField(label=_("How"), choices=VerificationMethod.choices)
+    verified_on = forms.DateField(label=_("When"), widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def clean_verified_on(self):
+        value = self.cleaned_data["verified_on"]
         if value > timezone.localdate():
             raise ValidationError(_("The date cannot be in the future."))
         return value

@@ -195,6 +195,44 @@ class Candidate(AuditedModel):
         return f"{self.enquiry_id} ~ {self.person_id}"
 
 
+class VerificationKind(models.TextChoices):
+    RECOGNISED = "recognised", _("the enquirer recognises the person")
+    RELATIONSHIP = "relationship", _("the relationship is confirmed")
+
+
+class VerificationMethod(models.TextChoices):
+    IN_PERSON = "in_person", _("in person")
+    PHONE = "phone", _("by phone")
+    PHOTO = "photo", _("photograph shown to the enquirer")
+    QUESTIONS = "questions", _("details only the family would know")
+    DOCUMENTS = "documents", _("documents")
+    OTHER = "other", _("other")
+
+
+class Verification(AuditedModel):
+    """The separate, recorded step between "same person" and any disclosure: the enquirer
+    recognises the person found, or the relationship is confirmed. It holds for the
+    confirmation it was recorded after; reversing the confirmation voids it."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="verifications")
+    kind = models.CharField(_("what was verified"), max_length=20, choices=VerificationKind.choices)
+    method = models.CharField(_("how"), max_length=20, choices=VerificationMethod.choices)
+    verified_on = models.DateField(_("when"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["candidate", "-recorded_at", "-id"]
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id}: {self.kind}"
+
+
 class CandidateDecision(AuditedModel):
     """The history of decisions on a candidate (a decision can be reversed)."""
 

@@ -51,6 +51,9 @@ from .models import (
     Outcome,
     PendingImport,
     StatusChange,
+    Verification,
+    VerificationKind,
+    VerificationMethod,
 )
 from .selectors import can_view_enquiry, enquiries_visible_to
 
@@ -390,6 +393,72 @@ def decide_candidate(*, user: User, candidate: Candidate, decision: str, reason:
     return candidate
 
 
+# -- verification --------------------------------------------------------------------------
+
+
+def confirmed_candidate(enquiry: Enquiry) -> Candidate | None:
+    if enquiry.sought_person_id is None:
+        return None
+    return enquiry.candidates.filter(
+        decision=Decision.SAME, person_id=enquiry.sought_person_id
+    ).first()
+
+
+def enquiry_verification(enquiry: Enquiry) -> Verification | None:
+    """The verification in force: recorded on the confirmed candidate after its (latest)
+    confirmation. None means nothing may be disclosed beyond "not yet"."""
+    candidate = confirmed_candidate(enquiry)
+    if candidate is None or candidate.decided_at is None:
+        return None
+    return candidate.verifications.filter(recorded_at__gte=candidate.decided_at).first()
+
+
+@transaction.atomic
+def record_verification(
+    *,
+    user: User,
+    candidate: Candidate,
+    kind: str,
+    method: str,
+    verified_on: dt.date,
+    note: str = "",
+) -> Verification:
+    """Record that the enquirer recognises the person found, or that the relationship is
+    confirmed: who (the user), when, how and a note. Only on a confirmed candidate."""
+    enquiry = candidate.enquiry
+    _require_worker(user, enquiry)
+    _require_open(enquiry)
+    if candidate.decision != Decision.SAME or enquiry.sought_person_id != candidate.person_id:
+        raise ValidationError(_("Confirm the candidate as the same person before verifying."))
+    if kind not in VerificationKind.values:
+        raise ValidationError({"kind": f"unknown verification {kind!r}"})
+    if method not in VerificationMethod.values:
+        raise ValidationError({"method": f"unknown method {method!r}"})
+    if verified_on > timezone.localdate():
+        raise ValidationError({"verified_on": _("The date cannot be in the future.")})
+    verification = Verification.objects.create(
+        candidate=candidate,
+        kind=kind,
+        method=method,
+        verified_on=verified_on,
+        note=note.strip()[:300],
+        by=user,
+    )
+    record(
+        Action.CHANGE,
+        object_type="tracing.enquiry",
+        object_id=enquiry.pk,
+        field="verification",
+        detail={
+            "enquiry": enquiry.reference,
+            "person": candidate.person.reference,
+            "kind": kind,
+            "method": method,
+        },
+    )
+    return verification
+
+
 # -- consent ---------------------------------------------------------------------------------
 
 
@@ -470,6 +539,7 @@ class Disclosure:
     deceased: bool
     not_found: bool
     may_relay_messages: bool
+    verified: bool = False
     location: str | None = None
     contact: str | None = None
 
@@ -483,8 +553,13 @@ def disclosure_for(enquiry: Enquiry, *, user: User, channel: str) -> Disclosure:
     the enquiry, reads the sought person's location and contact only with consent to share
     whereabouts, and audits the disclosure ("disclose") with what it contained."""
     _require_visible(user, enquiry)
-    scope = consent_scope(enquiry)
-    deceased = enquiry.outcome == Outcome.DECEASED and enquiry.sought_person_id is not None
+    # Until the identification is verified (the enquirer recognises the person, or the
+    # relationship is confirmed), the family hears "not yet", whatever the consent says.
+    verified = enquiry_verification(enquiry) is not None
+    scope = consent_scope(enquiry) if verified else None
+    deceased = (
+        verified and enquiry.outcome == Outcome.DECEASED and enquiry.sought_person_id is not None
+    )
     not_found = enquiry.outcome == Outcome.NOT_FOUND
     allowed = scope if (scope and not deceased and not not_found) else None
     location = contact = None
@@ -502,6 +577,7 @@ def disclosure_for(enquiry: Enquiry, *, user: User, channel: str) -> Disclosure:
         deceased=deceased,
         not_found=not_found,
         may_relay_messages=allowed in RELAYS_MESSAGES,
+        verified=verified,
         location=location,
         contact=contact,
     )
@@ -513,6 +589,7 @@ def disclosure_for(enquiry: Enquiry, *, user: User, channel: str) -> Disclosure:
             "channel": channel,
             "recipient": enquiry.enquirer.reference,
             "scope": disclosure.scope,
+            "verified": verified,
             "fields": [
                 name
                 for name, value in (("location", location), ("contact", contact))

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/consent/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("<int:pk>/messages/", views.message_create, name="message_create"),
     path("<int:pk>/letter/", views.family_letter, name="family_letter"),
+    path("candidates/<int:pk>/verify/", views.candidate_verify, name="candidate_verify"),
     path("candidates/<int:pk>/decide/", views.candidate_decide, name="candidate_decide"),
     path("messages/<int:pk>/review/", views.message_review, name="message_review"),
     path("messages/<int:pk>/deliver/", views.message_deliver, name="message_deliver"),

@@ -29,6 +29,7 @@ from .forms import (
     NoteForm,
     ReplyForm,
     ReviewForm,
+    VerificationForm,
     WithdrawForm,
     apply_errors,
 )
@@ -164,6 +165,9 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     consent = services.enquiry_consent(enquiry)
     context = {
         "enquiry": enquiry,
+        "confirmed": services.confirmed_candidate(enquiry),
+        "verification": services.enquiry_verification(enquiry),
+        "verification_form": VerificationForm(),
         "candidates": candidates,
         "status_changes": enquiry.status_changes.select_related("by"),
         "consent": consent,
@@ -241,6 +245,26 @@ def candidate_decide(request: HttpRequest, pk: int) -> HttpResponse:
             services.decide_candidate(user=request.user, candidate=candidate, **form.cleaned_data)
         except ValidationError as exc:
             _flash(request, exc)
+    return redirect("tracing:enquiry_detail", candidate.enquiry_id)
+
+
+@login_required
+@require_POST
+def candidate_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that the enquirer recognises the person found / the relationship is confirmed."""
+    candidate = _candidate_or_404(request, pk)
+    form = VerificationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what was verified, how and when."))
+    else:
+        try:
+            services.record_verification(
+                user=request.user, candidate=candidate, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _flash(request, exc)
+        else:
+            messages.success(request, _("The verification was recorded."))
     return redirect("tracing:enquiry_detail", candidate.enquiry_id)
 
 

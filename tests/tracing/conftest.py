@@ -92,9 +92,20 @@ def enquiry(sara, registered):
     )
 
 
-def confirm(enquiry, user, person):
+def confirm(enquiry, user, person, *, verify=True):
+    """Confirm the candidate and (unless told not to) record the verification that must
+    come before any disclosure."""
     candidate = enquiry.candidates.get(person=person)
     services.decide_candidate(user=user, candidate=candidate, decision="same", reason="father")
+    if verify:
+        services.record_verification(
+            user=user,
+            candidate=candidate,
+            kind="recognised",
+            method="photo",
+            verified_on=dt.date.today(),
+            note="recognised his photograph",
+        )
     enquiry.refresh_from_db()
     return candidate
 

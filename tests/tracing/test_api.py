@@ -51,6 +51,16 @@ def test_the_whole_flow_passes_through_the_api(sara, nadia, registered):
         f"/api/candidates/{candidates[0]['id']}/confirm/", {"reason": "father and year"}
     )
     assert confirmed.json()["decision"] == "same"
+    verified = cw.post(
+        f"/api/candidates/{candidates[0]['id']}/verify/",
+        {
+            "kind": "recognised",
+            "method": "photo",
+            "verified_on": dt.date.today().isoformat(),
+            "note": "she recognised his photograph",
+        },
+    )
+    assert verified.status_code == 201 and verified.json()["by"] == "sara"
 
     consent = cw.post(
         f"{base}/consent/",

@@ -69,6 +69,12 @@ def test_confirming_recording_consent_and_messages_through_the_pages(
     )
     enquiry.refresh_from_db()
     assert enquiry.status == "candidate_found"
+    assert 'data-verified="no"' in page(client, f"/en/tracing/{enquiry.pk}/")
+    client.post(
+        f"/en/tracing/candidates/{candidate.pk}/verify/",
+        {"kind": "relationship", "method": "questions", "verified_on": dt.date.today()},
+    )
+    assert 'data-verified="yes"' in page(client, f"/en/tracing/{enquiry.pk}/")
     client.post(
         f"/en/tracing/{enquiry.pk}/consent/",
         {"scope": "messages", "obtained_on": dt.date.today().isoformat(), "method": "phone"},
