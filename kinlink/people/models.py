@@ -179,6 +179,7 @@ class VersionAction(models.TextChoices):
     CREATE = "create", _("created")
     EDIT = "edit", _("edited")
     MERGE = "merge", _("merged")
+    UNMERGE = "unmerge", _("merge undone")
 
 
 class PersonVersion(models.Model):

@@ -36,7 +36,7 @@ from .models import (
     VersionAction,
 )
 from .selectors import can_view_person
-from .signals import person_changed, person_merged
+from .signals import person_changed, person_merged, person_unmerged
 
 SENSITIVE_FIELDS = ("contact", "last_known_location")
 # Fields a caseworker edits on a person (sensitive ones and the birth date have their own
@@ -350,6 +350,68 @@ def merge_persons(*, user, survivor: Person, merged: Person, reason: str) -> Per
     return merge
 
 
+@transaction.atomic
+def undo_merge(*, user, merge: PersonMerge, reason: str) -> PersonMerge:
+    """Undo a merge without loss: the names and relationships that moved go back (by id),
+    the relationships dropped as duplicates come back, the survivor's fields filled from the
+    other record get their old values, and the merged record stands on its own again.
+    Apps that followed the merge (tracing) undo their part on `person_unmerged`."""
+    merge.refresh_from_db()
+    survivor, merged = merge.survivor, merge.merged
+    _require_case_role(user)
+    _require_visible(user, survivor)
+    if merge.undone_at is not None:
+        raise ValidationError("this merge was already undone")
+    if survivor.is_merged:
+        raise ValidationError(f"{survivor.reference} was merged since; undo that merge first")
+    if not reason.strip():
+        raise ValidationError({"reason": "say why the merge is undone"})
+    moved = merge.moved or {}
+    for name in PersonName.objects.filter(pk__in=moved.get("names", []), person=survivor):
+        name.person = merged
+        name.save()
+    relationships = moved.get("relationships", {})
+    for rel in Relationship.objects.filter(pk__in=relationships.get("from", [])):
+        if rel.person_id == survivor.pk:
+            rel.person = merged
+            rel.save()
+    for rel in Relationship.objects.filter(pk__in=relationships.get("to", [])):
+        if rel.relative_id == survivor.pk:
+            rel.relative = merged
+            rel.save()
+    for row in relationships.get("dropped", []):
+        values = {
+            "person_id": row["person"],
+            "kind": row["kind"],
+            "relative_id": row["relative"],
+            "note": row.get("note", ""),
+        }
+        if row.get("id") and not Relationship.objects.filter(pk=row["id"]).exists():
+            rel = Relationship.objects.create(pk=row["id"], **values)
+            if row.get("created_at"):
+                Relationship.objects.filter(pk=rel.pk).update(
+                    created_at=dt.datetime.fromisoformat(row["created_at"])
+                )
+        elif not Relationship.objects.filter(**values).exists():
+            Relationship.objects.create(**values)
+    for field, old in moved.get("filled", {}).items():
+        if field == "birth_date" and isinstance(old, str):
+            old = dt.date.fromisoformat(old)
+        setattr(survivor, field, old)
+    survivor.save()
+    merged.merged_into = None
+    merged.save()
+    merge.undone_at = timezone.now()
+    merge.undone_by = user
+    merge.save()
+    save_version(survivor, VersionAction.UNMERGE, by=user, changed=["merge undone"])
+    save_version(merged, VersionAction.UNMERGE, by=user, changed=["merge undone"])
+    person_unmerged.send(sender=Person, survivor=survivor, merged=merged, merge=merge)
+    person_changed.send(sender=Person, person=survivor, created=False)
+    person_changed.send(sender=Person, person=merged, created=False)
+    return merge
+
+
 def _move_names(source: Person, target: Person) -> list[int]:
     ids = list(source.names.values_list("id", flat=True))
     for name in source.names.all():
@@ -381,6 +443,8 @@ def _move_relationships(source: Person, target: Person) -> dict[str, list]:
 
 def _relationship_row(rel: Relationship) -> dict[str, Any]:
     return {
+        "id": rel.pk,
+        "created_at": _jsonable(rel.created_at),
         "person": rel.person_id,
         "kind": rel.kind,
         "relative": rel.relative_id,

@@ -9,3 +9,7 @@ person_changed = Signal()
 
 # Sent after `merged` was folded into `survivor`. Arguments: survivor, merged, merge.
 person_merged = Signal()
+
+# Sent after a merge was undone (`merged` stands on its own again). Arguments: survivor,
+# merged, merge. Apps that followed the merge put back what they moved.
+person_unmerged = Signal()

@@ -16,7 +16,7 @@ from kinlink.accounts.roles import works_on_records
 
 from . import services
 from .forms import MergeForm, NameForm, PersonEditForm, PersonForm, RelationshipForm, apply_errors
-from .models import Person, PersonName
+from .models import Person, PersonMerge, PersonName
 from .selectors import persons_visible_to, relationships_of, versions_of
 
 
@@ -41,6 +41,7 @@ def _record_page(request: HttpRequest, person: Person, **forms) -> HttpResponse:
         "relationships": relationships_of(person),
         "versions": versions_of(person)[:20],
         "merged_records": person.merged_records.all(),
+        "open_merges": person.merges_in.filter(undone_at__isnull=True).select_related("merged"),
         "name_form": forms.get("name_form") or NameForm(),
         "relationship_form": forms.get("relationship_form") or RelationshipForm(),
         "merge_form": forms.get("merge_form") or MergeForm(),
@@ -177,3 +178,20 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The two records were merged."))
                 return redirect("tracing:person_record", person.pk)
     return _record_page(request, person, merge_form=form)
+
+
+@login_required
+@require_POST
+def merge_undo(request: HttpRequest, pk: int, merge_pk: int) -> HttpResponse:
+    """Undo a merge into this record: both records come back as they were."""
+    person = _person_or_404(request, pk)
+    merge = PersonMerge.objects.filter(pk=merge_pk, survivor=person).first()
+    if merge is None:
+        raise Http404(_("No such merge."))
+    try:
+        services.undo_merge(user=request.user, merge=merge, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The merge was undone."))
+    return redirect("tracing:person_record", person.pk)

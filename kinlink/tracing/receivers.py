@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
-from kinlink.people.signals import person_changed, person_merged
+from kinlink.people.signals import person_changed, person_merged, person_unmerged
 
 from . import services
 
@@ -16,4 +16,9 @@ def _match_person(sender, person, created, **kwargs) -> None:
 
 @receiver(person_merged, dispatch_uid="tracing.follow_merge")
 def _follow_merge(sender, survivor, merged, merge, **kwargs) -> None:
-    services.follow_merge(survivor, merged)
+    services.follow_merge(survivor, merged, merge)
+
+
+@receiver(person_unmerged, dispatch_uid="tracing.follow_unmerge")
+def _follow_unmerge(sender, survivor, merged, merge, **kwargs) -> None:
+    services.follow_unmerge(survivor, merged, merge)

@@ -30,7 +30,14 @@ from kinlink.audit.models import Action
 from kinlink.audit.sensitive import reveal
 from kinlink.audit.services import record
 from kinlink.people import services as people_services
-from kinlink.people.models import Consent, ConsentPurpose, ConsentScope, LegalBasis, Person
+from kinlink.people.models import (
+    Consent,
+    ConsentPurpose,
+    ConsentScope,
+    LegalBasis,
+    Person,
+    PersonMerge,
+)
 from kinlink.people.selectors import can_view_person, consent_in_force
 
 from . import matching
@@ -324,16 +331,38 @@ def match_person_against_open_enquiries(person: Person) -> list[Candidate]:
     return added
 
 
-def follow_merge(survivor: Person, merged: Person) -> None:
+def follow_merge(survivor: Person, merged: Person, merge: PersonMerge | None = None) -> None:
     """Enquiries about or by a merged record now concern the survivor. A consent given
     under the old record does not carry over: disclosure stays closed until it is recorded
-    again (safe by default; issue 10 brings undo)."""
-    for enquiry in Enquiry.objects.filter(sought_person=merged):
+    again (safe by default), or until the merge is undone. What moved is kept on the merge
+    (`moved["tracing"]`) so `follow_unmerge` can put it back."""
+    sought = list(Enquiry.objects.filter(sought_person=merged).values_list("pk", flat=True))
+    by = list(Enquiry.objects.filter(enquirer=merged).values_list("pk", flat=True))
+    for enquiry in Enquiry.objects.filter(pk__in=sought):
         enquiry.sought_person = survivor
         enquiry.save()
-    for enquiry in Enquiry.objects.filter(enquirer=merged):
+    for enquiry in Enquiry.objects.filter(pk__in=by):
         enquiry.enquirer = survivor
         enquiry.save()
+    if merge is not None:
+        merge.moved = {**merge.moved, "tracing": {"sought": sought, "enquirer": by}}
+        merge.save(update_fields=["moved"])
+
+
+def follow_unmerge(survivor: Person, merged: Person, merge: PersonMerge) -> None:
+    """A merge was undone: the enquiries that followed it go back to the merged record, and
+    candidates proposed for the survivor only because of the merge (still undecided) are
+    withdrawn; matching runs again for both records afterwards."""
+    moved = (merge.moved or {}).get("tracing", {})
+    for enquiry in Enquiry.objects.filter(pk__in=moved.get("sought", []), sought_person=survivor):
+        enquiry.sought_person = merged
+        enquiry.save()
+    for enquiry in Enquiry.objects.filter(pk__in=moved.get("enquirer", []), enquirer=survivor):
+        enquiry.enquirer = merged
+        enquiry.save()
+    Candidate.objects.filter(
+        person=survivor, decision=Decision.PENDING, proposed_at__gte=merge.at
+    ).delete()
 
 
 # -- candidates ------------------------------------------------------------------------------

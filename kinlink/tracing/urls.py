@@ -45,4 +45,9 @@ urlpatterns = [
         name="person_add_relationship",
     ),
     path("persons/<int:pk>/merge/", people_views.person_merge, name="person_merge"),
+    path(
+        "persons/<int:pk>/merges/<int:merge_pk>/undo/",
+        people_views.merge_undo,
+        name="person_merge_undo",
+    ),
 ]
