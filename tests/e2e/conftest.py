@@ -3,6 +3,13 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture(autouse=True)
+def _seeded_rows_survive_the_flush(django_db_serialized_rollback):
+    """Browser tests run against a live server, so each one empties the tables afterwards;
+    serialized rollback puts back what the migrations seeded (the default pathway, the event
+    vocabulary, retention periods) before the next one."""
+
+
 @pytest.fixture
 def demo_users(transactional_db):
     """Users for every role; the two-factor ones with a known TOTP key."""
