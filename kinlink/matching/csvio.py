@@ -163,6 +163,8 @@ def _parse_row(
             birth = parse_birth_date(bd)
     except InvalidDate as e:
         return None, RowError(line, "birth_date", str(e))
+    if by is not None and re.fullmatch(r"\d{4}\.0+", by):
+        by = by.split(".")[0]  # a spreadsheet's number format ("1965.0")
     if by is not None:
         try:
             year = parse_birth_year(by)

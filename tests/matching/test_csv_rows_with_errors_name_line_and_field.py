@@ -62,6 +62,11 @@ def test_columns_may_be_absent_and_a_file_path_with_bom_works(tmp_path):
     assert recs[0].aliases == ["Ali Karimi", "Aliko"]
 
 
+def test_a_spreadsheet_style_year_is_accepted():
+    reqs, errors = read_requests_csv(io.StringIO("id,birth_year\nr1,1965.0\n"))
+    assert errors == [] and reqs[0].birth.year == 1965
+
+
 def test_a_file_without_an_id_column_is_refused():
     with pytest.raises(CsvFormatError, match="'id' column"):
         read_requests_csv(io.StringIO("name,birth\nAli,1965\n"))
