@@ -23,7 +23,14 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kinlink.people.models import ConsentMethod, ConsentScope, Gender, NameKind, Person
+from kinlink.people.models import (
+    ConsentMethod,
+    ConsentScope,
+    Gender,
+    LegalBasis,
+    NameKind,
+    Person,
+)
 from kinlink.people.selectors import consent_history, persons_visible_to
 
 from . import services
@@ -42,6 +49,8 @@ from .models import (
     NotificationKind,
     Outcome,
     StatusChange,
+    Transfer,
+    TransferPurpose,
     Verification,
     VerificationKind,
     VerificationMethod,
@@ -337,6 +346,26 @@ class VerificationRecordSerializer(serializers.ModelSerializer):
         fields = ["id", "candidate", "kind", "method", "verified_on", "note", "by", "recorded_at"]
 
 
+class TransferRequestSerializer(serializers.Serializer):
+    """Send a partner organisation what the purpose needs about the person sought."""
+
+    recipient = serializers.CharField(max_length=200)
+    purpose = serializers.ChoiceField(choices=TransferPurpose.choices)
+    basis = serializers.ChoiceField(choices=LegalBasis.choices)
+    fields = serializers.ListField(child=serializers.CharField(), required=False)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class TransferSerializer(serializers.ModelSerializer):
+    person = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Transfer
+        fields = ["id", "person", "recipient", "purpose", "basis", "fields", "sent", "note"]
+        fields += ["by", "at"]
+
+
 class TracingNotificationSerializer(serializers.ModelSerializer):
     enquiry = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     kind = _choice(NotificationKind.choices, read_only=True)
@@ -556,6 +585,25 @@ class EnquiryViewSet(
         """What the family may be told, exactly as the consent allows (audited)."""
         reply = services.family_reply(self._enquiry(), user=request.user, channel="api")
         return Response(FamilyReplySerializer(reply).data)
+
+    @extend_schema(request=TransferRequestSerializer, responses=TransferSerializer)
+    @action(detail=True, methods=["post"])
+    def transfer(self, request: Request, pk=None) -> Response:
+        """Transfer the person sought to a partner organisation: recipient, purpose and legal
+        basis recorded, only what the purpose needs sent; no consent is changed."""
+        data = TransferRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enquiry = self._enquiry()
+        if enquiry.sought_person is None:
+            raise ValidationError({"enquiry": "confirm a candidate first"})
+        transfer = _call(
+            services.transfer_to_partner,
+            user=request.user,
+            person=enquiry.sought_person,
+            enquiry=enquiry,
+            **data.validated_data,
+        )
+        return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=FamilyMessageSerializer(many=True))
     @extend_schema(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from kinlink.accounts.models import Team
 from kinlink.audit.sensitive import SealedTextField
 from kinlink.audit.tracking import AuditedModel
-from kinlink.people.models import Gender, Person
+from kinlink.people.models import Gender, LegalBasis, Person
 
 
 class EnquiryStatus(models.TextChoices):
@@ -370,3 +370,37 @@ class EnquiryKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TransferPurpose(models.TextChoices):
+    TRACING = "tracing", _("tracing (search for the person)")
+    RELAYING_MESSAGES = "relaying_messages", _("relaying family messages")
+
+
+class Transfer(AuditedModel):
+    """Data about a person sent to a partner organisation: recipient, purpose, legal basis
+    and exactly what was sent (minimised to the purpose). A transfer never creates, changes
+    or widens a consent; it only records what left and why."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="transfers")
+    enquiry = models.ForeignKey(
+        Enquiry, null=True, blank=True, on_delete=models.SET_NULL, related_name="transfers"
+    )
+    recipient = models.CharField(_("recipient organisation"), max_length=200)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=TransferPurpose.choices)
+    basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices)
+    fields = models.JSONField(_("fields sent"), default=list)
+    sent = models.JSONField(_("what was sent"), default=dict)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.recipient}"

@@ -58,6 +58,8 @@ from .models import (
     Outcome,
     PendingImport,
     StatusChange,
+    Transfer,
+    TransferPurpose,
     Verification,
     VerificationKind,
     VerificationMethod,
@@ -585,7 +587,16 @@ def disclosure_for(enquiry: Enquiry, *, user: User, channel: str) -> Disclosure:
     # Until the identification is verified (the enquirer recognises the person, or the
     # relationship is confirmed), the family hears "not yet", whatever the consent says.
     verified = enquiry_verification(enquiry) is not None
-    scope = consent_scope(enquiry) if verified else None
+    # The legal basis is checked for this act: disclosing whereabouts (or anything about the
+    # person found) rests on their consent only, never on a vital or public interest alone.
+    in_force = (
+        consent_in_force(enquiry.sought_person, enquiry.consent_context)
+        if enquiry.sought_person_id
+        else None
+    )
+    basis = in_force.basis if in_force is not None else None
+    consent = enquiry_consent(enquiry) if verified and basis_allows("disclosure", basis) else None
+    scope = consent.scope if consent is not None else None
     deceased = (
         verified and enquiry.outcome == Outcome.DECEASED and enquiry.sought_person_id is not None
     )
@@ -619,6 +630,7 @@ def disclosure_for(enquiry: Enquiry, *, user: User, channel: str) -> Disclosure:
             "recipient": enquiry.enquirer.reference,
             "scope": disclosure.scope,
             "verified": verified,
+            "basis": basis or "none",
             "fields": [
                 name
                 for name, value in (("location", location), ("contact", contact))
@@ -686,6 +698,117 @@ def family_reply(enquiry: Enquiry, *, user: User, channel: str = "letter") -> Fa
         paragraphs=_reply_paragraphs(disclosure),
         messages=messages,
     )
+
+
+# -- legal basis per purpose and transfers ---------------------------------------------------
+
+# Which legal bases allow which act. Tracing someone who has not yet been asked may rest on
+# their vital interest; telling anyone where they are needs their consent, never a vital or
+# public interest alone.
+BASES_FOR = {
+    "tracing": {LegalBasis.CONSENT, LegalBasis.VITAL_INTEREST, LegalBasis.PUBLIC_INTEREST},
+    "disclosure": {LegalBasis.CONSENT},
+    TransferPurpose.TRACING: {
+        LegalBasis.CONSENT,
+        LegalBasis.VITAL_INTEREST,
+        LegalBasis.PUBLIC_INTEREST,
+    },
+    TransferPurpose.RELAYING_MESSAGES: {LegalBasis.CONSENT},
+}
+# What each transfer purpose needs, and nothing more: never a location or a contact.
+TRANSFER_FIELDS = {
+    TransferPurpose.TRACING: ("reference", "names", "gender", "birth", "birth_place"),
+    TransferPurpose.RELAYING_MESSAGES: ("reference", "names"),
+}
+
+
+def basis_allows(act: str, basis: str | None) -> bool:
+    return basis in BASES_FOR.get(act, set())
+
+
+def _transfer_values(person: Person) -> dict[str, Any]:
+    return {
+        "reference": person.reference,
+        "names": [
+            {
+                "given_name": name.given_name,
+                "family_name": name.family_name,
+                "father_name": name.father_name,
+                "script": name.script,
+            }
+            for name in person.names.all()
+        ],
+        "gender": person.gender,
+        "birth": person.birth_entered or "",
+        "birth_place": person.birth_place,
+    }
+
+
+@transaction.atomic
+def transfer_to_partner(
+    *,
+    user: User,
+    person: Person,
+    recipient: str,
+    purpose: str,
+    basis: str,
+    fields: Iterable[str] | None = None,
+    enquiry: Enquiry | None = None,
+    note: str = "",
+) -> Transfer:
+    """Send a partner organisation what `purpose` needs about a person, on a legal basis that
+    allows it, and record it (recipient, purpose, basis, what was sent). Contact and location
+    are never part of a transfer; a transfer never creates, changes or widens a consent."""
+    _require_case_role(user)
+    if enquiry is not None:
+        # the caseworker of the enquiry may transfer its person sought
+        _require_visible(user, enquiry)
+        if enquiry.sought_person_id != person.pk:
+            raise ValidationError({"person": "this is not the person sought by the enquiry"})
+    elif not can_view_person(user, person):
+        raise PermissionDenied("this person is not in your caseload")
+    if not recipient.strip():
+        raise ValidationError({"recipient": _("Name the organisation that receives the data.")})
+    if purpose not in TRANSFER_FIELDS:
+        raise ValidationError({"purpose": f"unknown purpose {purpose!r}"})
+    if not basis_allows(purpose, basis):
+        raise ValidationError(
+            {"basis": _("This legal basis does not allow a transfer for this purpose.")}
+        )
+    needed = TRANSFER_FIELDS[purpose]
+    chosen = list(needed) if fields is None else list(dict.fromkeys(fields))
+    extra = [name for name in chosen if name not in needed]
+    if extra:
+        raise ValidationError(
+            {"fields": _("Not needed for this purpose: %(fields)s") % {"fields": ", ".join(extra)}}
+        )
+    values = _transfer_values(person)
+    sent = {name: values[name] for name in chosen}
+    transfer = Transfer.objects.create(
+        person=person,
+        enquiry=enquiry,
+        recipient=recipient.strip()[:200],
+        purpose=purpose,
+        basis=basis,
+        fields=chosen,
+        sent=sent,
+        note=note.strip()[:300],
+        by=user,
+    )
+    record(
+        Action.EXPORT,
+        object_type="tracing.transfer",
+        object_id=transfer.pk,
+        detail={
+            "by": user.username,
+            "what": person.reference,
+            "fields": chosen,
+            "purpose": purpose,
+            "basis": basis,
+            "for": transfer.recipient,
+        },
+    )
+    return transfer
 
 
 # -- family messages -------------------------------------------------------------------------
