@@ -105,9 +105,17 @@ def _walk(enquiry: Enquiry, stage: str, scope: str | None, message: bool, cw, su
     if stage == "searching" or not enquiry.candidates.exists():
         return
     _reject_others(enquiry, cw)
-    _confirm(enquiry, cw, person)
+    candidate = _confirm(enquiry, cw, person)
     if stage == "candidate_found":
         return
+    services.record_verification(
+        user=cw,
+        candidate=candidate,
+        kind="recognised" if scope != "nothing" else "relationship",
+        method="photo",
+        verified_on=dt.date.today(),
+        note="the enquirer recognised a recent photograph",
+    )
     services.mark_person_asked(user=cw, enquiry=enquiry, note="met at the office")
     if scope:
         services.record_enquiry_consent(
@@ -162,4 +170,27 @@ def load_tracing_demo(*, seed: int = 1965) -> int:
             search=stage != "open",
         )
         _walk(enquiry, stage, scope, message, cw, supervisor, person)
+    _transfer_one()
     return len(STAGES)
+
+
+def _transfer_one() -> None:
+    """One transfer to a partner organisation, on the vital-interest basis, for tracing:
+    only what tracing needs is sent, and no consent changes."""
+    enquiry = (
+        Enquiry.objects.filter(sought_person__isnull=False, status="person_asked")
+        .select_related("caseworker", "sought_person")
+        .order_by("id")
+        .first()
+    )
+    if enquiry is None or enquiry.caseworker is None:
+        return
+    services.transfer_to_partner(
+        user=enquiry.caseworker,
+        person=enquiry.sought_person,
+        enquiry=enquiry,
+        recipient="Partner Red Crescent tracing service (demo)",
+        purpose="tracing",
+        basis="vital_interest",
+        note="cross-border search",
+    )

@@ -1,7 +1,7 @@
 import pytest
 
 from kinlink.tracing.demo import STAGES, load_tracing_demo
-from kinlink.tracing.models import Candidate, Enquiry, FamilyMessage
+from kinlink.tracing.models import Candidate, Enquiry, FamilyMessage, Transfer, Verification
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +25,7 @@ def test_the_demo_holds_enquiries_at_every_stage_with_decisions_of_each_kind(set
     decisions = set(Candidate.objects.values_list("decision", flat=True))
     assert {"same", "not_same", "unsure"} <= decisions
     assert FamilyMessage.objects.filter(state="replied").exists()
+    assert Verification.objects.exists()
+    transfer = Transfer.objects.order_by("id").first()
+    assert transfer.basis == "vital_interest" and transfer.purpose == "tracing"
+    assert "contact" not in transfer.sent
