@@ -3,8 +3,28 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 
+@pytest.fixture(scope="session")
+def _seeded_contents(django_db_setup, django_db_blocker):
+    """What the migrations seeded, as Django serialized it when it made the test database."""
+    from django.db import connections
+
+    return getattr(connections["default"], "_test_serialized_contents", None)
+
+
 @pytest.fixture(autouse=True)
-def _seeded_rows_survive_the_flush(django_db_serialized_rollback):
+def _seeded_contents_on_this_connection(_seeded_contents):
+    # Playwright's event loop gives the test thread a fresh database connection object, which
+    # lacks the serialized contents that Django restores from; hand them over.
+    from django.db import connections
+
+    if _seeded_contents is not None:
+        connections["default"]._test_serialized_contents = _seeded_contents
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows_survive_the_flush(
+    _seeded_contents_on_this_connection, django_db_serialized_rollback
+):
     """Browser tests run against a live server, so each one empties the tables afterwards;
     serialized rollback puts back what the migrations seeded (the default pathway, the event
     vocabulary, retention periods) before the next one."""

@@ -53,6 +53,8 @@ def _log_in(page: Page, base: str, user, language: str = "en") -> None:
             f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}",
         )
         page.click("form.stack button[type=submit]")
+    # the home page, signed in, before anything else is clicked
+    expect(page.locator(".mainnav")).to_be_visible(timeout=20_000)
 
 
 @pytest.mark.parametrize("role", list(EXPECTED_NAV))
@@ -115,7 +117,8 @@ def test_the_persian_page_is_laid_out_right_to_left(page: Page, live_server, dem
 
 def test_the_language_switch_moves_to_the_same_page_in_arabic(page: Page, live_server, demo_users):
     _log_in(page, live_server.url, demo_users["caseworker"])
-    page.select_option("#language-select", "ar")
+    with page.expect_navigation():
+        page.select_option("#language-select", "ar")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("html")).to_have_attribute("lang", "ar")
     assert "/ar/" in page.url

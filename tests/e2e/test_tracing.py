@@ -39,6 +39,16 @@ def _logged_in(browser: Browser, base: str, user) -> Page:
     return page
 
 
+def _record_verification(page: Page) -> None:
+    """The enquirer recognised the person: without this, nothing is disclosed."""
+    form = page.locator("#verification form")
+    form.locator("select[name=kind]").select_option("recognised")
+    form.locator("select[name=method]").select_option("photo")
+    form.locator("input[name=verified_on]").fill(dt.date.today().isoformat())
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#verification")).to_have_attribute("data-verified", "yes")
+
+
 def _record_consent(page: Page, scope: str) -> None:
     page.click("text=Record or withdraw the decision")
     page.check(f"input[name=scope][value={scope}]")
@@ -70,6 +80,8 @@ def test_an_enquiry_is_traced_to_contact_with_consent_enforced(
     first.locator("input[name=reason]").fill("same father, birth year and place")
     first.locator("button[value=same]").click()
     expect(sara.locator("p.lead")).to_have_attribute("data-status", "candidate_found")
+    expect(sara.locator("#verification")).to_have_attribute("data-verified", "no")
+    _record_verification(sara)
 
     _record_consent(sara, "messages")
     enquiry_url = sara.url
