@@ -18,6 +18,7 @@ from kinlink.people.models import ConsentMethod, Person
 
 from . import services
 from .models import EventType, Place, Purpose, Use
+from .vocabulary import ensure_seeded_event_types
 
 DEMO_TESTIMONIES = 48
 
@@ -189,6 +190,7 @@ def load_demo_testimonies(
     staff = list(users.values()) if isinstance(users, dict) else list(users)
     editor = next(u for u in staff if u.role in (Role.CASEWORKER, Role.SUPERVISOR))
     places = _places(editor)
+    ensure_seeded_event_types()
     types = {t.code: t for t in EventType.objects.all()}
     candidates = [p for p in persons if p.caseworker_id and p.caseworker.role == Role.CASEWORKER]
     by_caseworker: dict[int, list[Person]] = {}

@@ -22,3 +22,22 @@ SEEDED_EVENT_TYPES = {
     "release": _("release"),
     "death": _("death"),
 }
+
+
+def ensure_seeded_event_types() -> int:
+    """Create whichever seeded types are missing; returns how many were made.
+
+    Migration 0002 seeds them once; a database emptied since (a test database flushed
+    between browser tests) gets them back from here."""
+    from django.utils import translation
+
+    from .models import EventType
+
+    made = 0
+    with translation.override("en"):
+        for position, (code, label) in enumerate(SEEDED_EVENT_TYPES.items(), 1):
+            _type, created = EventType.objects.get_or_create(
+                code=code, defaults={"name": str(label), "position": position}
+            )
+            made += created
+    return made

@@ -23,8 +23,10 @@ VICTIM_NAMES = ["Fereshteh", "Ahmadi", "فرشته", "احمدی"]
 def scene(demo_users, settings, tmp_path):
     from kinlink.people.services import create_person
     from kinlink.testimony import services
+    from kinlink.testimony.vocabulary import ensure_seeded_event_types
 
     settings.MEDIA_ROOT = tmp_path / "files"
+    ensure_seeded_event_types()  # earlier browser tests flush the data migrations' rows
     victim = create_person(
         names=[
             {"given_name": "Fereshteh", "family_name": "Ahmadi"},

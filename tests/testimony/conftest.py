@@ -12,6 +12,7 @@ from kinlink.people.models import ConsentMethod
 from kinlink.people.services import create_person
 from kinlink.testimony import services
 from kinlink.testimony.models import EventType, ParticipantRole, Purpose, Use
+from kinlink.testimony.vocabulary import ensure_seeded_event_types
 
 RECORDED = dt.date(2024, 3, 5)
 ACCOUNT = (
@@ -67,6 +68,7 @@ def victim(staff):
 
 @pytest.fixture
 def event_types(db):
+    ensure_seeded_event_types()  # gone if a browser test flushed the database before
     return {t.code: t for t in EventType.objects.all()}
 
 

@@ -13,7 +13,7 @@ from kinlink.testimony.models import EventType, Participant, ParticipantRole
 from kinlink.testimony.selectors import events_at_place, places_matching, timeline_of
 
 
-def test_the_vocabulary_is_seeded_and_can_grow(staff):
+def test_the_vocabulary_is_seeded_and_can_grow(staff, event_types):
     codes = set(EventType.objects.values_list("code", flat=True))
     assert {
         "detention",
@@ -30,6 +30,15 @@ def test_the_vocabulary_is_seeded_and_can_grow(staff):
     assert added.code == "forced_labour" and str(added) == "Forced labour"
     with pytest.raises(ValidationError):
         services.add_event_type(user=staff["supervisor"], name="Forced labour")
+
+
+def test_seeding_again_adds_only_what_is_missing(event_types):
+    from kinlink.testimony.vocabulary import ensure_seeded_event_types
+
+    assert ensure_seeded_event_types() == 0
+    EventType.objects.filter(code="escape").delete()
+    assert ensure_seeded_event_types() == 1
+    assert EventType.objects.get(code="escape").name == "escape"
 
 
 def test_a_place_is_found_by_any_of_its_names_in_any_script(liberty):
