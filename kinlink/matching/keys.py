@@ -65,7 +65,7 @@ class CandidatePolicy:
     choice among them is as good as another).
     """
 
-    cap: int = 1000
+    cap: int = 600
 
 
 @dataclass(frozen=True, slots=True)
