@@ -77,7 +77,7 @@ def _birth_text(level: str, q: BirthFeat | None, r: BirthFeat | None) -> str:
 
 
 def _nickname_text(a: NameFeat | None, b: NameFeat | None) -> str:
-    """"partly the same" for a part of a compound name, else "nickname"."""
+    """Say "partly the same" for a part of a compound name, else "nickname"."""
     if a is None or b is None:
         return "nickname"
     if is_part(a.skel, b.skel):
