@@ -332,14 +332,25 @@ class FamilyReplySerializer(serializers.Serializer):
 class VerificationSerializer(serializers.Serializer):
     """The enquirer recognises the person found / the relationship is confirmed."""
 
-    kind = serializers.ChoiceField(choices=VerificationKind.choices)
+    # plain strings (checked here and in the service): a "kind" enum would collide in the
+    # schema with the other "kind" choice sets
+    kind = serializers.CharField(
+        max_length=20, help_text="one of: " + ", ".join(VerificationKind.values)
+    )
     method = serializers.ChoiceField(choices=VerificationMethod.choices)
+
+    def validate_kind(self, value: str) -> str:
+        if value not in VerificationKind.values:
+            raise ValidationError("one of: " + ", ".join(VerificationKind.values))
+        return value
+
     verified_on = serializers.DateField()
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class VerificationRecordSerializer(serializers.ModelSerializer):
     by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    kind = serializers.CharField(read_only=True)
 
     class Meta:
         model = Verification
