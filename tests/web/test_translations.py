@@ -191,8 +191,8 @@ def test_translations_keep_every_placeholder_and_invent_none(catalogue):
     assert not problems, f"{language}: placeholder problems:\n" + "\n".join(problems)
 
 
-@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext msgfmt is not installed")
 def test_the_compiled_catalogue_django_loads_says_what_the_po_file_says(catalogue, tmp_path):
+    assert shutil.which("msgfmt"), "GNU gettext's msgfmt is missing: scripts/install.sh installs it"
     language, _, messages, _ = catalogue
     fresh_mo = tmp_path / "django.mo"
     result = subprocess.run(
