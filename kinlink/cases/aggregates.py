@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -46,20 +45,21 @@ def _stages() -> list[Stage]:
     )
 
 
-def _moves_by_case() -> Iterator[tuple[int, list[tuple[datetime, int]]]]:
-    """(case id, [(moved at, stage id), ...] in order), one case at a time."""
+Moves = list[tuple[int, list[tuple[datetime, int]]]]
+
+
+def load_moves() -> Moves:
+    """Every case's moves as (case id, [(moved at, stage id), ...] in order); read once and
+    handed to each report that needs it."""
     rows = StageMove.objects.order_by("case_id", "moved_at", "id").values_list(
         "case_id", "moved_at", "to_stage_id"
     )
-    current, moves = None, []
+    grouped: Moves = []
     for case_id, moved_at, stage_id in rows.iterator(chunk_size=5000):
-        if case_id != current and current is not None:
-            yield current, moves
-            moves = []
-        current = case_id
-        moves.append((moved_at, stage_id))
-    if current is not None:
-        yield current, moves
+        if not grouped or grouped[-1][0] != case_id:
+            grouped.append((case_id, []))
+        grouped[-1][1].append((moved_at, stage_id))
+    return grouped
 
 
 # Cases per stage over time -------------------------------------------------------------------
@@ -92,19 +92,22 @@ def _end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max))
 
 
-def stages_over_time(today: date | None = None, months: int = 12) -> StagesOverTime:
+def stages_over_time(
+    today: date | None = None, months: int = 12, moves: Moves | None = None
+) -> StagesOverTime:
     """How many cases stood in each stage at the end of each month."""
     today = today or timezone.localdate()
+    moves = load_moves() if moves is None else moves
     periods = month_ends(today, months)
     cutoffs = [_end_of_day(day) for day in periods]
     counts: list[Counter] = [Counter() for _ in periods]
-    for _case_id, moves in _moves_by_case():
+    for _case_id, case_moves in moves:
         index = 0
         for i, cutoff in enumerate(cutoffs):
-            while index < len(moves) and moves[index][0] <= cutoff:
+            while index < len(case_moves) and case_moves[index][0] <= cutoff:
                 index += 1
             if index:
-                counts[i][moves[index - 1][1]] += 1
+                counts[i][case_moves[index - 1][1]] += 1
     series = [
         StageSeries(stage, [_cell(str(day), counts[i][stage.pk]) for i, day in enumerate(periods)])
         for stage in _stages()
@@ -130,17 +133,17 @@ class StageTime:
         return str(self.stays) if self.stays is not None else f"<{SMALL_CELL}"
 
 
-def _completed_stays() -> dict[int, list[float]]:
+def _completed_stays(moves: Moves) -> dict[int, list[float]]:
     days: dict[int, list[float]] = defaultdict(list)
-    for _case_id, moves in _moves_by_case():
-        for (entered, stage_id), (left, _next) in itertools.pairwise(moves):
+    for _case_id, case_moves in moves:
+        for (entered, stage_id), (left, _next) in itertools.pairwise(case_moves):
             days[stage_id].append((left - entered).total_seconds() / 86400)
     return days
 
 
-def time_in_stage() -> list[StageTime]:
+def time_in_stage(moves: Moves | None = None) -> list[StageTime]:
     """Days spent in each stage by the stays that have ended: median, quartiles and range."""
-    stays = _completed_stays()
+    stays = _completed_stays(load_moves() if moves is None else moves)
     result = []
     for stage in _stages():
         values = sorted(stays.get(stage.pk, []))

@@ -11,11 +11,12 @@ import logging
 import smtplib
 from collections import defaultdict
 from datetime import date, timedelta
+from itertools import islice
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from kinlink.accounts.models import User
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_RENEWAL_LEAD_DAYS = 60
 EMAIL_RETRY_DAYS = 3
+EMAIL_MAX_LINES = 50
 DUMMY_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 
 
@@ -63,6 +65,8 @@ def ensure_renewal_task(document: Document, today: date | None = None) -> Task |
     Returns the task when this call created it; None when it existed or is not needed.
     """
     if document.expires_on is None or document.status != DocumentStatus.CURRENT:
+        return None
+    if document.case.closed_on is not None:
         return None
     existing = Task.objects.filter(
         document=document, kind=TaskKind.RENEWAL, for_expiry=document.expires_on
@@ -123,12 +127,32 @@ def _open_tasks_of_open_cases():
     )
 
 
-def _supervisors_by_team() -> dict[int, list[int]]:
-    supervisors: dict[int, list[int]] = defaultdict(list)
-    rows = User.objects.filter(role=Role.SUPERVISOR, is_active=True, team__isnull=False)
-    for user_id, team_id in rows.values_list("id", "team_id"):
-        supervisors[team_id].append(user_id)
-    return supervisors
+def _without_reminder(
+    tasks: QuerySet[Task], kind: str, recipient: int | OuterRef
+) -> QuerySet[Task]:
+    """Tasks that have no reminder of this kind for this recipient and due date yet."""
+    sent = Reminder.objects.filter(
+        task=OuterRef("pk"), recipient=recipient, kind=kind, due_on=OuterRef("due_on")
+    )
+    return tasks.exclude(Exists(sent))
+
+
+def _new_reminders(
+    tasks: QuerySet[Task], kind: str, recipient: int | OuterRef, today: date
+) -> list[Reminder]:
+    """Unsaved reminders for the tasks that lack one; `recipient` is a user id, or
+    OuterRef("owner") for each task's owner."""
+    rows = _without_reminder(tasks, kind, recipient).values_list("id", "owner_id", "due_on")
+    return [
+        Reminder(
+            task_id=task_id,
+            recipient_id=recipient if isinstance(recipient, int) else owner_id,
+            kind=kind,
+            due_on=due,
+            created_on=today,
+        )
+        for task_id, owner_id, due in rows.iterator(chunk_size=5000)
+    ]
 
 
 def _wanted_reminders(today: date) -> list[Reminder]:
@@ -136,39 +160,21 @@ def _wanted_reminders(today: date) -> list[Reminder]:
         due_on__gte=today, due_on__lt=today + timedelta(days=DUE_SOON_DAYS)
     )
     overdue = _open_tasks_of_open_cases().filter(due_on__lt=today)
-    wanted = [
-        Reminder(task_id=task_id, recipient_id=owner_id, kind=ReminderKind.DUE_SOON, due_on=due)
-        for task_id, owner_id, due in due_soon.values_list("id", "owner_id", "due_on")
-    ]
-    supervisors = _supervisors_by_team()
-    for task_id, owner_id, due, team_id in overdue.values_list(
-        "id", "owner_id", "due_on", "case__team_id"
-    ):
-        # The owner is told, and each supervisor of the case's team sees it too.
-        for recipient in {owner_id, *supervisors.get(team_id, [])}:
-            wanted.append(
-                Reminder(
-                    task_id=task_id, recipient_id=recipient, kind=ReminderKind.OVERDUE, due_on=due
-                )
-            )
+    wanted = _new_reminders(due_soon, ReminderKind.DUE_SOON, OuterRef("owner"), today)
+    wanted += _new_reminders(overdue, ReminderKind.OVERDUE, OuterRef("owner"), today)
+    # Each supervisor of a case's team hears of its overdue tasks too.
+    supervisors = User.objects.filter(role=Role.SUPERVISOR, is_active=True, team__isnull=False)
+    for supervisor_id, team_id in supervisors.values_list("id", "team_id"):
+        team_overdue = overdue.filter(case__team_id=team_id).exclude(owner_id=supervisor_id)
+        wanted += _new_reminders(team_overdue, ReminderKind.OVERDUE, supervisor_id, today)
     return wanted
 
 
 def create_reminders(today: date) -> int:
     """One reminder per task, recipient, kind and due date; a second run adds none."""
     wanted = _wanted_reminders(today)
-    if not wanted:
-        return 0
-    existing = set(
-        Reminder.objects.filter(task_id__in={r.task_id for r in wanted}).values_list(
-            "task_id", "recipient_id", "kind", "due_on"
-        )
-    )
-    new = [r for r in wanted if (r.task_id, r.recipient_id, r.kind, r.due_on) not in existing]
-    for reminder in new:
-        reminder.created_on = today
-    Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
-    return len(new)
+    Reminder.objects.bulk_create(wanted, ignore_conflicts=True, batch_size=1000)
+    return len(wanted)
 
 
 def reminders_for(user, today: date) -> list[Reminder]:
@@ -204,7 +210,10 @@ def _message(reminders: list[Reminder]) -> tuple[str, str]:
     subject = f"kinlink: {overdue} overdue, {soon} due within {DUE_SOON_DAYS} days"
     base = getattr(settings, "KINLINK_BASE_URL", "").rstrip("/")
     link = f"\n\nOpen kinlink: {base}/en/cases/deadlines/" if base else ""
-    body = "\n".join(_line(r) for r in reminders)
+    lines = [_line(r) for r in islice(reminders, EMAIL_MAX_LINES)]
+    if len(reminders) > EMAIL_MAX_LINES:
+        lines.append(f"- and {len(reminders) - EMAIL_MAX_LINES} more")
+    body = "\n".join(lines)
     return subject, f"Tasks that need you:\n\n{body}{link}\n"
 
 
@@ -225,16 +234,17 @@ def email_pending_reminders(today: date) -> int:
         .order_by("recipient_id", "kind", "due_on")
     )
     by_recipient: dict[int, list[Reminder]] = defaultdict(list)
-    for reminder in pending:
+    for reminder in pending.iterator(chunk_size=2000):
         by_recipient[reminder.recipient_id].append(reminder)
     sent = 0
-    for reminders in by_recipient.values():
+    for recipient_id, reminders in by_recipient.items():
         subject, body = _message(reminders)
         try:
             send_mail(subject, body, None, [reminders[0].recipient.email])
         except (smtplib.SMTPException, OSError) as exc:
-            log.warning("reminder email to user %s failed: %s", reminders[0].recipient_id, exc)
+            log.warning("reminder email to user %s failed: %s", recipient_id, exc)
             continue
-        Reminder.objects.filter(pk__in=[r.pk for r in reminders]).update(emailed_at=timezone.now())
+        newest = max(r.pk for r in reminders)
+        pending.filter(recipient_id=recipient_id, pk__lte=newest).update(emailed_at=timezone.now())
         sent += 1
     return sent

@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from kinlink.accounts.models import User
 from kinlink.accounts.roles import Role, works_on_records
+from kinlink.people.models import PersonName
 
 from .models import Case, Document, Pathway, Referral, Stage, StageMove, Task, TaskStatus
 
@@ -65,29 +68,32 @@ def case_detail_for(user, pk: int) -> Case:
 
 
 def caseload(user, *, stage_id: int | None = None, query: str = "", open_only: bool = True):
+    """The user's cases for the caseload page, each with its number of overdue tasks."""
     today = timezone.localdate()
+    overdue = (
+        Task.objects.filter(case=OuterRef("pk"), status=TaskStatus.OPEN, due_on__lt=today)
+        .order_by()
+        .values("case")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     cases = (
         cases_visible_to(user)
         .select_related("stage", "caseworker", "person")
         .prefetch_related("person__names")
-        .annotate(
-            overdue=Count(
-                "tasks",
-                filter=Q(tasks__status=TaskStatus.OPEN, tasks__due_on__lt=today),
-            )
-        )
+        .annotate(overdue=Coalesce(Subquery(overdue), 0))
     )
     if open_only:
         cases = cases.filter(closed_on__isnull=True)
     if stage_id:
         cases = cases.filter(stage_id=stage_id)
     if query:
+        named = PersonName.objects.filter(
+            Q(given_name__icontains=query) | Q(family_name__icontains=query)
+        ).values("person_id")
         cases = cases.filter(
-            Q(reference__iexact=query)
-            | Q(person__reference__iexact=query)
-            | Q(person__names__given_name__icontains=query)
-            | Q(person__names__family_name__icontains=query)
-        ).distinct()
+            Q(reference__iexact=query) | Q(person__reference__iexact=query) | Q(person_id__in=named)
+        )
     return cases.order_by("reference")
 
 
@@ -194,17 +200,34 @@ class Deadlines:
         return not (self.overdue_count or self.due_soon_count or self.team_overdue_count)
 
 
+# What a deadline line shows; the rest of the case, person, owner and document stays in the
+# database (the home page runs this for every caseworker).
+DEADLINE_FIELDS = (
+    *(f.name for f in Task._meta.concrete_fields),
+    "case__reference",
+    "case__person_id",
+    "case__person__reference",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+    "document__document_type__name",
+)
+
+
 def _deadline_tasks(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    names = Prefetch("case__person__names", queryset=PersonName.objects.order_by("id"))
     return (
         tasks.select_related("case", "case__person", "owner", "document__document_type")
-        .prefetch_related("case__person__names")
+        .only(*DEADLINE_FIELDS)
+        .prefetch_related(names)
         .order_by("due_on", "id")
     )
 
 
 def _owned_open_tasks(user) -> QuerySet[Task]:
-    # Tasks always carry an owner (services set it), so one index serves this read.
-    return Task.objects.filter(owner=user, status=TaskStatus.OPEN, case__closed_on__isnull=True)
+    # Services give every task an owner and cancel the open tasks of a case that closes, so
+    # the (owner, status, due_on) index alone answers this, with no join to the cases.
+    return Task.objects.filter(owner=user, status=TaskStatus.OPEN)
 
 
 def deadlines_for(user, today: date | None = None) -> Deadlines:
@@ -223,16 +246,24 @@ def deadlines_for(user, today: date | None = None) -> Deadlines:
     result.overdue_count = _count(result.overdue, overdue)
     result.due_soon_count = _count(result.due_soon, due_soon)
     if user.role == Role.SUPERVISOR and user.team_id:
-        team_overdue = Task.objects.filter(
-            case__team_id=user.team_id,
-            case__closed_on__isnull=True,
-            status=TaskStatus.OPEN,
-            due_on__lt=today,
-        ).exclude(owner=user)
-        result.shows_team = True
-        result.team_overdue = list(_deadline_tasks(team_overdue)[:DEADLINE_LIST_LIMIT])
-        result.team_overdue_count = _count(result.team_overdue, team_overdue)
+        _add_team_overdue(result, user, today)
     return result
+
+
+def _add_team_overdue(result: Deadlines, supervisor, today: date) -> None:
+    """Overdue tasks held by the supervisor's team. The list shows only tasks of the team's
+    cases (what the supervisor may open); the count, a number without names, is read from
+    the owners' index alone, so that it stays fast with a large team."""
+    members = list(
+        User.objects.filter(team_id=supervisor.team_id)
+        .exclude(pk=supervisor.pk)
+        .values_list("pk", flat=True)
+    )
+    overdue = Task.objects.filter(owner_id__in=members, status=TaskStatus.OPEN, due_on__lt=today)
+    shown = overdue.filter(case__team_id=supervisor.team_id)
+    result.shows_team = True
+    result.team_overdue = list(_deadline_tasks(shown)[:DEADLINE_LIST_LIMIT])
+    result.team_overdue_count = overdue.count()
 
 
 def _count(shown: list, queryset: QuerySet) -> int:

@@ -4,9 +4,11 @@ referrals, configuration of pathways, and the daily reminders job."""
 from __future__ import annotations
 
 import hashlib
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -180,7 +182,7 @@ def move_case(
     Entering a stage adds the stage's template tasks the case has not had yet.
     """
     require_case_work(user, case)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    given, case = case, Case.objects.select_for_update().get(pk=case.pk)
     moment = _moment(moved_at)
     _check_move(case, to_stage, reason, moment)
     if outcome and outcome not in Outcome.values:
@@ -201,8 +203,23 @@ def move_case(
     case.outcome = outcome or case.outcome
     case.closed_on = timezone.localdate(moment) if to_stage.is_final else None
     case.save()
+    if to_stage.is_final:
+        _cancel_open_tasks(case, user)
     create_stage_tasks(case=case, stage=to_stage, entered_on=timezone.localdate(moment))
+    given.refresh_from_db()  # the caller's copy shows the move too
     return move
+
+
+def _cancel_open_tasks(case: Case, user) -> None:
+    """A closed case has no open task: its deadlines leave every list and reminder. Reopening
+    the case leaves them cancelled; the caseworker reopens the ones still needed."""
+    for task in case.tasks.filter(status=TaskStatus.OPEN):
+        task.status, task.completed_at, task.completed_by = (
+            TaskStatus.CANCELLED,
+            timezone.now(),
+            user,
+        )
+        task.save()
 
 
 def _check_can_reopen(case: Case) -> None:
@@ -249,6 +266,11 @@ def reassign_case(*, user, case: Case, caseworker) -> Case:
 # Tasks -----------------------------------------------------------------------------------
 
 
+def _require_open(case: Case) -> None:
+    if case.closed_on is not None:
+        raise ValidationError({"case": "the case is closed; move it to an open stage first"})
+
+
 def _check_owner(case: Case, owner) -> None:
     if owner is None:
         return
@@ -270,6 +292,7 @@ def add_task(
     notes: str = "",
 ) -> Task:
     require_case_work(user, case)
+    _require_open(case)
     if not title.strip():
         raise ValidationError({"title": "a task needs a title"})
     owner = owner or case.caseworker or user
@@ -316,6 +339,8 @@ def set_task_status(*, user, task: Task, status: str) -> Task:
     require_case_work(user, task.case)
     if status not in TaskStatus.values:
         raise ValidationError({"status": f"unknown status {status!r}"})
+    if status == TaskStatus.OPEN:
+        _require_open(task.case)
     task.status = status
     finished = status != TaskStatus.OPEN
     task.completed_at = timezone.now() if finished else None
@@ -452,6 +477,25 @@ def read_document_scan(*, user, document: Document) -> bytes:
         raise ScanIntegrityError(f"the scan of document {document.pk} was altered")
     record(Action.READ, object_type="cases.document", object_id=document.pk, field="scan")
     return content
+
+
+def rotate_scan_keys() -> int:
+    """Re-encrypt every stored scan with the newest field key; for `kinlink keys rotate`,
+    after a new key is added first and before the old one is removed. Each file is checked
+    against its SHA-256 and replaced atomically; a re-run simply rotates again."""
+    fernet = crypto.fernet()
+    done = 0
+    for document in Document.objects.exclude(scan="").only("id", "scan", "scan_sha256"):
+        path = Path(document.scan.storage.path(document.scan.name))
+        rotated = fernet.rotate(path.read_bytes())
+        if hashlib.sha256(fernet.decrypt(rotated)).hexdigest() != document.scan_sha256:
+            raise ScanIntegrityError(f"the scan of document {document.pk} was altered")
+        partial = path.with_name(path.name + ".rotating")
+        partial.write_bytes(rotated)
+        os.replace(partial, path)
+        done += 1
+    record(Action.SYSTEM, detail={"scan_key_rotation": {"files": done}})
+    return done
 
 
 # Referrals -------------------------------------------------------------------------------

@@ -551,8 +551,9 @@ def reports(request: HttpRequest) -> HttpResponse:
     _require_reports(request)
     today = timezone.localdate()
     rtl = translation.get_language_bidi()
-    over_time = aggregates.stages_over_time(today)
-    times = aggregates.time_in_stage()
+    moves = aggregates.load_moves()
+    over_time = aggregates.stages_over_time(today, moves=moves)
+    times = aggregates.time_in_stage(moves)
     outcomes = aggregates.case_outcomes()
     overdue = aggregates.overdue_tasks(today)
     context = {

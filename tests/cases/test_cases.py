@@ -173,3 +173,21 @@ def test_a_supervisor_reassigns_a_case_with_its_open_tasks(case, nadia, make_use
 def test_a_case_is_not_reassigned_outside_the_team(case, nadia, omid):
     with pytest.raises(ValidationError, match="your team"):
         services.reassign_case(user=nadia, case=case, caseworker=omid)
+
+
+def test_closing_a_case_cancels_its_open_tasks(case, sara, stage):
+    services.move_case(
+        user=sara, case=case, to_stage=stage("closed"), reason="x", outcome="settled"
+    )
+    assert set(case.tasks.values_list("status", flat=True)) == {"cancelled"}
+    assert set(case.tasks.values_list("completed_by__username", flat=True)) == {"sara"}
+
+
+def test_no_task_is_added_or_reopened_on_a_closed_case(case, sara, stage):
+    services.move_case(
+        user=sara, case=case, to_stage=stage("closed"), reason="x", outcome="settled"
+    )
+    with pytest.raises(ValidationError, match="closed"):
+        services.add_task(user=sara, case=case, title="One more thing")
+    with pytest.raises(ValidationError, match="closed"):
+        services.set_task_status(user=sara, task=case.tasks.first(), status="open")

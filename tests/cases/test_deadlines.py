@@ -150,3 +150,15 @@ def test_the_supervisor_sees_every_overdue_task_of_the_team(tasks, nadia, omid):
 def test_analysts_and_administrators_have_no_deadlines(make_user, tasks):
     for role in ("analyst", "admin"):
         assert selectors.deadlines_for(make_user(f"x-{role}", role), TODAY).is_empty
+
+
+def test_a_long_reminder_email_lists_fifty_tasks_and_counts_the_rest(
+    case, sara, with_email, mailoutbox
+):
+    case.tasks.update(status=TaskStatus.DONE)
+    for i in range(55):
+        services.add_task(user=sara, case=case, title=f"T{i}", due_on=TODAY - timedelta(days=1))
+    services.run_daily_reminders(TODAY)
+    body = next(m for m in mailoutbox if m.to == ["sara@example.org"]).body
+    assert body.count(f"- {case.reference}:") == 50 and "- and 5 more" in body
+    assert not Reminder.objects.filter(recipient=sara, emailed_at__isnull=True).exists()

@@ -150,3 +150,33 @@ def test_a_lost_document_needs_no_renewal(sara, case, permit_type):
     document = _permit(sara, case, permit_type)
     services.mark_document(user=sara, document=document, status=DocumentStatus.LOST)
     assert _renewals(document).get().status == TaskStatus.CANCELLED
+
+
+def test_a_document_recorded_on_a_closed_case_brings_no_renewal_task(
+    sara, case, permit_type, stage
+):
+    services.move_case(
+        user=sara, case=case, to_stage=stage("closed"), reason="x", outcome="returned"
+    )
+    document = _permit(sara, case, permit_type)
+    assert not _renewals(document).exists()
+
+
+def test_scans_follow_a_key_rotation_and_open_with_the_new_key_alone(
+    sara, case, permit_type, media, settings
+):
+    from cryptography.fernet import Fernet
+
+    from kinlink.audit import crypto
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.FIELD_KEYS = [old]
+    crypto.reset_cache()
+    document = _permit(sara, case, permit_type, scan=SimpleUploadedFile("a.pdf", SCAN))
+    settings.FIELD_KEYS = [new, old]
+    crypto.reset_cache()
+    assert services.rotate_scan_keys() == 1
+    settings.FIELD_KEYS = [new]
+    crypto.reset_cache()
+    document.refresh_from_db()
+    assert services.read_document_scan(user=sara, document=document) == SCAN

@@ -239,3 +239,49 @@ def test_a_move_form_backdated_before_the_current_stage_is_refused(client, sara,
         {"to_stage": stage("transit").pk, "moved_on": date(2024, 1, 1), "reason": "x"},
     ).content.decode()
     assert "before the case entered" in page
+
+
+def test_the_caseload_search_counts_each_overdue_task_once_when_several_names_match(client, sara):
+    from kinlink.people.services import create_person
+
+    person = create_person(
+        names=[
+            {"given_name": "Maryam", "family_name": "Karimi"},
+            {"given_name": "Maryam", "family_name": "Karimy", "kind": "spelling"},
+        ],
+        caseworker=sara,
+    )
+    case = services.open_case(user=sara, person=person, opened_on=date(2025, 1, 6))
+    client.force_login(sara)
+    page = client.get("/en/cases/", {"q": "Karim"}).content.decode()
+    assert page.count(case.reference) == 1
+    assert '<span class="badge overdue">3</span>' in page
+
+
+def test_the_deadlines_panel_is_empty_for_roles_without_a_caseload(make_user):
+    request = RequestFactory().get("/en/")
+    request.user = make_user("lina", "analyst")
+    html = Template("{% load cases %}{% deadlines_panel %}").render(Context({"request": request}))
+    assert html.strip() == ""
+
+
+def test_the_deadlines_panel_reads_a_fixed_number_of_queries_however_long_the_lists(
+    sara, case, permit_type, django_assert_max_num_queries
+):
+    for i in range(12):
+        services.add_task(
+            user=sara, case=case, title=f"T{i}", due_on=timezone.localdate() - timedelta(days=i)
+        )
+    services.add_document(
+        user=sara,
+        case=case,
+        document_type=permit_type,
+        expires_on=timezone.localdate() + timedelta(days=3),
+    )
+    request = RequestFactory().get("/en/")
+    request.user = sara
+    with django_assert_max_num_queries(4):
+        html = Template("{% load cases %}{% deadlines_panel %}").render(
+            Context({"request": request, "calendar": "gregorian"})
+        )
+    assert "Renew: Residence permit" in html and html.count('<li class="deadline') == 16
