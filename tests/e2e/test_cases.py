@@ -97,6 +97,11 @@ def test_a_case_goes_from_first_contact_to_reintegration_and_a_permit_expiry_is_
     assert Reminder.objects.filter(recipient=caseworker, task__kind="renewal").exists()
     assert any(case.reference in message.body for message in mail.outbox)
 
+    page.goto(f"{live_server.url}/en/")  # the caseworker's home page shows the panel
+    home_due = page.locator('[data-deadlines="due-soon"]')
+    expect(home_due).to_contain_text("Renew: Residence permit")
+    expect(home_due).to_contain_text(case.reference)
+
     page.goto(f"{live_server.url}/en/cases/deadlines/")
     due = page.locator('[data-deadlines="due-soon"]')
     expect(due).to_contain_text("Renew: Residence permit")
