@@ -176,7 +176,11 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
 
     with tqdm(unit="value", desc="re-encrypting", file=sys.stderr) as bar:
         report = rotate_field_keys(progress=lambda done: bar.update(done - bar.n))
+    from kinlink.cases.services import rotate_scan_keys
+
+    scans = rotate_scan_keys()
     print(f"re-encrypted {report.values} values with the newest key")
+    print(f"re-encrypted {scans} document scans with the newest key")
     for label, count in sorted(report.by_model.items()):
         print(f"  {label}: {count}")
     print("older keys can now be removed from KINLINK_FIELD_KEYS")
