@@ -39,9 +39,11 @@ __all__ = [
     "INPUT_COLUMNS",
     "OUTPUT_COLUMNS",
     "RowError",
+    "read_csv_table",
     "read_records_csv",
     "read_registry_csv",
     "read_requests_csv",
+    "spreadsheet_safe",
     "write_results_csv",
 ]
 
@@ -60,6 +62,8 @@ OPTIONAL_COLUMNS = ("aliases",)
 OUTPUT_COLUMNS = ("request_id", "person_id", "rank", "score", "explanation")
 _MAX_FIELD = 500
 _ALIAS_SPLIT = re.compile(r"\s*[;|]\s*")
+# Reading stops after this many unclosed quotes: each one costs a pass over the rest of the file.
+_MAX_OPEN_QUOTES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,99 @@ def _open_text(source: str | Path | TextIO) -> tuple[TextIO, bool]:
     return source, False
 
 
+def _allow_long_cells() -> None:
+    # The csv module refuses a cell over 131,072 characters with an exception that names
+    # neither line nor field. The text is already in memory, so let the reader through and
+    # let the callers' own, much smaller limit name the row and field instead.
+    if csv.field_size_limit() < 2**31 - 1:
+        csv.field_size_limit(2**31 - 1)
+
+
+def _column_name(header: list[str], index: int) -> str:
+    if 0 <= index < len(header) and header[index].strip():
+        return header[index].strip().lower().lstrip("\ufeff")
+    return f"column {index + 1}"
+
+
+def read_csv_table(text: str) -> tuple[list[str], list[tuple[int, list[str]]], list[RowError]]:
+    """Split CSV text into its header, its records and the records that cannot be read.
+
+    Each record comes with the line it starts on (a quoted cell may span lines). A quote that
+    is opened and never closed would swallow every later row into one cell; it is reported as
+    a :class:`RowError` naming its line and field, and reading goes on at the next line, so
+    the rows after it are kept. Raises :class:`CsvFormatError` for an empty file or a header
+    that cannot be read.
+    """
+    _allow_long_cells()
+    lines = io.StringIO(text, newline="").readlines()
+    header: list[str] | None = None
+    records: list[tuple[int, list[str]]] = []
+    errors: list[RowError] = []
+    start = 0  # index in `lines` where the current reader began
+    while start < len(lines):
+        reader = csv.reader(lines[start:])
+        restart = None
+        while True:
+            first_line = start + reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                errors.append(RowError(first_line, "row", f"cannot be read as CSV ({exc})"))
+                restart = start + max(reader.line_num, first_line - start)
+                break
+            last_line = start + reader.line_num
+            if _quote_left_open(lines[first_line - 1 : last_line], at_end=last_line == len(lines)):
+                row = next(csv.reader([lines[first_line - 1]]), [""])
+                if header is None:
+                    raise CsvFormatError(
+                        f"line {first_line}: a quote in the header row is never closed"
+                    )
+                errors.append(
+                    RowError(
+                        first_line,
+                        _column_name(header, len(row) - 1),
+                        "a quote opened in this cell is never closed; "
+                        "close it (or double it to write a quote mark)",
+                    )
+                )
+                restart = first_line
+                break
+            if header is None:
+                header = row
+            else:
+                records.append((first_line, row))
+        if restart is None:
+            break
+        if sum(e.field != "row" for e in errors) >= _MAX_OPEN_QUOTES:
+            errors.append(
+                RowError(restart + 1, "row", "too many unclosed quotes: the rest was not read")
+            )
+            break
+        start = restart
+    if header is None:
+        raise CsvFormatError("the file is empty: a header row is needed")
+    return header, records, errors
+
+
+def _quote_left_open(record_lines: list[str], *, at_end: bool) -> bool:
+    """Whether a record's first quote was never closed.
+
+    Left open, a quote pairs with the next quote mark in the file, usually the opening quote
+    of a later cell, which is then followed by text instead of a comma; with no later quote it
+    runs to the end of the file. A record spanning lines is parsed again strictly to tell.
+    """
+    if len(record_lines) < 2 and not at_end:
+        return False
+    try:
+        for _ in csv.reader(record_lines, strict=True):
+            pass
+    except csv.Error as exc:
+        return len(record_lines) > 1 or "unexpected end of data" in str(exc)
+    return False
+
+
 def read_records_csv(
     source: str | Path | TextIO,
     *,
@@ -103,11 +200,7 @@ def read_records_csv(
             fh.close()
     if text.startswith("\ufeff"):
         text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise CsvFormatError("the file is empty: a header row is needed") from None
+    header, rows, errors = read_csv_table(text)
     names = [h.strip().lower().lstrip("\ufeff") for h in header]
     if "id" not in names:
         raise CsvFormatError(
@@ -115,10 +208,8 @@ def read_records_csv(
         )
     pos = {n: i for i, n in enumerate(names) if n in INPUT_COLUMNS or n in OPTIONAL_COLUMNS}
     records: list[PersonRecord] = []
-    errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
+    for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue  # blank line
         rec, err = _parse_row(row, pos, line, record_type, seen)
@@ -126,6 +217,7 @@ def read_records_csv(
             errors.append(err)
         else:
             records.append(rec)  # type: ignore[arg-type]
+    errors.sort(key=lambda e: e.line)
     return records, errors
 
 
@@ -210,6 +302,17 @@ def read_registry_csv(source: str | Path | TextIO) -> tuple[list[PersonRecord], 
     return read_records_csv(source, record_type=PersonRecord)
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """A cell a spreadsheet would run as a formula (it begins with =, +, -, @, tab or CR) gets
+    a leading ' so it stays text. The same rule as tracing.exports.safe_cell, which this
+    Django-free package cannot import."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 def _fmt_score(p: float) -> str:
     return f"{p:.6f}" if p >= 1e-6 else f"{p:.3g}"
 
@@ -220,7 +323,10 @@ def write_results_csv(
     *,
     top_k: int | None = None,
 ) -> int:
-    """Write ``request_id, person_id, rank, score, explanation`` rows; returns the count."""
+    """Write ``request_id, person_id, rank, score, explanation`` rows; returns the count.
+
+    Ids and explanations pass through :func:`spreadsheet_safe`: they come from the input
+    files, and the output is meant to be opened in a spreadsheet."""
     close = False
     if isinstance(dest, (str, Path)):
         fh: TextIO = open(dest, "w", encoding="utf-8", newline="")  # noqa: SIM115
@@ -234,7 +340,13 @@ def write_results_csv(
         for res in results:
             for c in res.candidates[: top_k if top_k is not None else None]:
                 w.writerow(
-                    [res.request_id, c.person_id, c.rank, _fmt_score(c.score), c.explanation]
+                    [
+                        spreadsheet_safe(res.request_id),
+                        spreadsheet_safe(c.person_id),
+                        c.rank,
+                        _fmt_score(c.score),
+                        spreadsheet_safe(c.explanation),
+                    ]
                 )
                 n += 1
         return n

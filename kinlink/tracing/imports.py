@@ -11,7 +11,6 @@ last_news_when, last_news_where, last_news_circumstances, enquirer_contact.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
+from kinlink.matching.csvio import CsvFormatError, read_csv_table
 from kinlink.matching.records import parse_gender
 from kinlink.people.models import LifeStatus
 from kinlink.people.services import birth_fields
@@ -93,23 +93,25 @@ class ImportReport:
     created: list[str] = field(default_factory=list)
 
 
-def read_table(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
-    """(line number, {column: text}) for every non-empty row of a CSV or XLSX file."""
+Table = list[tuple[int, dict[str, str]]]
+
+
+def read_table(data: bytes, filename: str) -> tuple[Table, list[RowError]]:
+    """(line number, {column: text}) for every non-empty row of a CSV or XLSX file, and the
+    rows that cannot be read at all (a quote never closed), by line and field."""
     if filename.lower().endswith(".xlsx"):
-        return _read_xlsx(data)
+        return _read_xlsx(data), []
     if filename.lower().endswith(".csv"):
         return _read_csv(data)
     raise ImportFileError("the file must be a .csv or an .xlsx file")
 
 
-def _rows_to_dicts(rows: list[list[Any]]) -> list[tuple[int, dict[str, str]]]:
-    if not rows:
-        raise ImportFileError("the file is empty")
-    header = [str(cell or "").strip().lower() for cell in rows[0]]
+def _rows_to_dicts(header_row: list[Any], rows: list[tuple[int, list[Any]]]) -> Table:
+    header = [str(cell or "").strip().lower() for cell in header_row]
     if "id" not in header:
         raise ImportFileError("the first row must name the columns, with an 'id' column")
     table = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in rows:
         cells = {
             name: "" if value is None else str(value).strip()
             for name, value in zip(header, row, strict=False)
@@ -120,22 +122,31 @@ def _rows_to_dicts(rows: list[list[Any]]) -> list[tuple[int, dict[str, str]]]:
     return table
 
 
-def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
+def _read_csv(data: bytes) -> tuple[Table, list[RowError]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError("the CSV file is not UTF-8 text") from exc
-    return _rows_to_dicts(list(csv.reader(io.StringIO(text))))
+    if not text:
+        raise ImportFileError("the file is empty")
+    try:
+        header, rows, errors = read_csv_table(text)
+    except CsvFormatError as exc:
+        raise ImportFileError(str(exc)) from exc
+    unreadable = [RowError(e.line, e.field, e.message) for e in errors]
+    return _rows_to_dicts(header, rows), unreadable
 
 
-def _read_xlsx(data: bytes) -> list[tuple[int, dict[str, str]]]:
+def _read_xlsx(data: bytes) -> Table:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a damaged file
         raise ImportFileError("the XLSX file cannot be opened") from exc
     sheet = book.worksheets[0]
     rows = [[_xlsx_cell(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-    return _rows_to_dicts(rows)
+    if not rows:
+        raise ImportFileError("the file is empty")
+    return _rows_to_dicts(rows[0], list(enumerate(rows[1:], start=2)))
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -275,7 +286,8 @@ def parse_file(kind: str, data: bytes, filename: str) -> ImportReport:
         raise ImportFileError(f"unknown import {kind!r}; use persons or enquiries")
     report = ImportReport(kind=kind)
     seen: dict[str, int] = {}
-    for line, cells in read_table(data, filename):
+    table, report.errors = read_table(data, filename)
+    for line, cells in table:
         row, error = PARSERS[kind](line, cells)
         if row is not None and row.external_id in seen:
             row, error = (
@@ -287,4 +299,5 @@ def parse_file(kind: str, data: bytes, filename: str) -> ImportReport:
         else:
             seen[row.external_id] = line
             report.rows.append(row)
+    report.errors.sort(key=lambda error: error.line)
     return report
