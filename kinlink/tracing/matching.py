@@ -14,7 +14,14 @@ from django.db import transaction
 from django.db.models import Count
 
 from kinlink.calendars import ApproxDate, InvalidDate, parse_birth_date
-from kinlink.matching.keys import CandidatePolicy, record_keys, request_keys
+from kinlink.matching.keys import (
+    CandidatePolicy,
+    prepare,
+    record_keys,
+    record_tf_keys,
+    request_keys,
+)
+from kinlink.matching.model import TermFrequencies
 from kinlink.matching.records import MatchRequest, PersonRecord, parse_gender
 from kinlink.matching.search import Candidate as RankedCandidate
 from kinlink.matching.search import rank_candidates
@@ -24,6 +31,11 @@ from .models import Enquiry, EnquiryKey, PersonKey
 
 KEY_LENGTH = PersonKey._meta.get_field("key").max_length
 TOP_K = 10
+#: PersonKey rows that count values instead of blocking: ``t:<field>`` (the person has
+#: the field) and ``t:<field>:<frequency key>`` (its value), so that the database counts
+#: how common a name is in the registry (term frequencies) with the same index.
+#: Requests never look up keys with this prefix.
+TF_PREFIX = "t:"
 
 
 def _birth(
@@ -97,15 +109,62 @@ def _keys(keys: Iterable[str]) -> list[str]:
     return sorted({key[:KEY_LENGTH] for key in keys})
 
 
+def _tf_key(fld: str, value: str | None = None) -> str:
+    key = f"{TF_PREFIX}{fld}" if value is None else f"{TF_PREFIX}{fld}:{value}"
+    return key[:KEY_LENGTH]
+
+
+def _tf_keys(record: PersonRecord) -> list[str]:
+    out = []
+    for fld, value in record_tf_keys(record).items():
+        out += [_tf_key(fld), _tf_key(fld, value)]
+    return out
+
+
 @transaction.atomic
 def store_person_keys(person: Person) -> list[str]:
-    """(Re)file a person under their keys; a merged record is filed under none."""
+    """(Re)file a person under their keys; a merged record is filed under none.
+
+    Returns the blocking keys (the value-counting ``t:`` rows are stored beside them)."""
     PersonKey.objects.filter(person=person).delete()
     if person.merged_into_id is not None:
         return []
-    keys = _keys(record_keys(person_record(person)))
-    PersonKey.objects.bulk_create([PersonKey(person=person, key=key) for key in keys])
+    record = person_record(person)
+    keys = _keys(record_keys(record))
+    PersonKey.objects.bulk_create(
+        [PersonKey(person=person, key=key) for key in sorted({*keys, *_tf_keys(record)})]
+    )
     return keys
+
+
+def registry_frequencies(records: Iterable[PersonRecord]) -> TermFrequencies:
+    """How many registry persons share each name/place value of these records (the
+    request and its candidates), with one query over the stored ``t:`` keys: the term
+    frequencies the engine uses so that a common name weighs less than a rare one."""
+    wanted: dict[str, tuple[str, str | None]] = {}
+    for record in records:
+        for fld, value in record_tf_keys(prepare(record)).items():
+            wanted[_tf_key(fld)] = (fld, None)
+            wanted[_tf_key(fld, value)] = (fld, value)
+    counts: dict[str, dict[str, int]] = {}
+    totals: dict[str, int] = {}
+    if wanted:
+        rows = (
+            PersonKey.objects.filter(key__in=list(wanted))
+            .values("key")
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("key", "n")
+        )
+        for key, n in rows:
+            fld, value = wanted[key]
+            if value is None:
+                totals[fld] = n
+            else:
+                counts.setdefault(fld, {})[value] = n
+    return TermFrequencies.from_counts(
+        counts, {fld: totals.get(fld, sum(c.values())) for fld, c in counts.items()}
+    )
 
 
 @transaction.atomic
@@ -169,7 +228,8 @@ def rank_for_enquiry(enquiry: Enquiry, *, top_k: int = TOP_K) -> list[RankedCand
     if not records:
         return []
     registry_size = Person.objects.filter(merged_into__isnull=True).count()
-    return rank_candidates(request, records, registry_size=registry_size, top_k=top_k)
+    tf = registry_frequencies([request, *records])
+    return rank_candidates(request, records, registry_size=registry_size, tf=tf, top_k=top_k)
 
 
 def rebuild_person_keys(batch: int = 2000) -> int:
