@@ -28,7 +28,7 @@ from kinlink.people.selectors import persons_visible_to
 
 from . import aggregates, selectors, services
 from . import serializers as s
-from .models import DocumentType, Pathway, Stage
+from .models import DocumentType, Pathway, Stage, TaskTemplate
 
 CASE_FILTER = OpenApiParameter("case", int, description="only this case's records")
 
@@ -47,16 +47,94 @@ def _by_case(queryset, request: Request):
     return queryset.filter(case_id=case) if case and case.isdigit() else queryset
 
 
-class PathwayViewSet(viewsets.ReadOnlyModelViewSet):
-    """Pathways and their stages (administrators change them on the settings pages)."""
+class ConfigurationViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Configuration anyone signed in may read (pages and forms need it) and only an
+    administrator may change, through the same services as the settings pages."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def save_through_service(self, instance):
+        raise NotImplementedError
+
+    def check_permissions(self, request: Request) -> None:
+        super().check_permissions(request)
+        changes = request.method not in ("GET", "HEAD", "OPTIONS")
+        if changes and not services.may_configure_cases(request.user):
+            raise PermissionDenied("only administrators change pathways, stages and templates")
+
+    def perform_create(self, serializer) -> None:
+        instance = serializer.Meta.model(**serializer.validated_data)
+        serializer.instance = run(lambda: self.save_through_service(instance))
+
+    def perform_update(self, serializer) -> None:
+        instance = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(instance, name, value)
+        run(lambda: self.save_through_service(instance))
+
+    @extend_schema(exclude=True)
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        kwargs["partial"] = True
+        return super().update(request, *args, **kwargs)
+
+
+class PathwayViewSet(ConfigurationViewSet):
+    """Pathways and their stages. Administrators create and change them (POST, PATCH) and set
+    the order of their stages (POST .../reorder/)."""
 
     serializer_class = s.PathwaySerializer
     queryset = Pathway.objects.prefetch_related("stages")
 
+    def save_through_service(self, instance):
+        return services.save_pathway(user=self.request.user, pathway=instance)
 
-class StageViewSet(viewsets.ReadOnlyModelViewSet):
+    @extend_schema(request=s.StageOrderSerializer, responses=s.StageSerializer(many=True))
+    @action(detail=True, methods=["post"])
+    def reorder(self, request: Request, pk: str | None = None) -> Response:
+        pathway = self.get_object()
+        data = s.StageOrderSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        stages = run(
+            lambda: services.reorder_stages(
+                user=request.user, pathway=pathway, stage_ids=data.validated_data["stages"]
+            )
+        )
+        return Response(s.StageSerializer(stages, many=True).data)
+
+
+class StageViewSet(mixins.DestroyModelMixin, ConfigurationViewSet):
+    """Stages. Administrators add, rename, reorder (`position`) and delete stages that no case
+    has been in; a stage stays in its pathway."""
+
     serializer_class = s.StageSerializer
     queryset = Stage.objects.select_related("pathway")
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def save_through_service(self, instance):
+        return services.save_stage(user=self.request.user, stage=instance)
+
+    def perform_destroy(self, instance) -> None:
+        run(lambda: services.delete_stage(user=self.request.user, stage=instance))
+
+
+@extend_schema(parameters=[OpenApiParameter("stage", int, description="only this stage's")])
+class TaskTemplateViewSet(ConfigurationViewSet):
+    """Task templates per stage: every case entering the stage gets the task once.
+    Administrators add and change them; `active: false` retires one."""
+
+    serializer_class = s.TaskTemplateSerializer
+
+    def get_queryset(self):
+        templates = TaskTemplate.objects.select_related("stage").order_by(
+            "stage_id", "position", "id"
+        )
+        stage = self.request.query_params.get("stage")
+        return templates.filter(stage_id=stage) if stage and stage.isdigit() else templates
+
+    def save_through_service(self, instance):
+        return services.save_task_template(user=self.request.user, template=instance)
 
 
 class DocumentTypeViewSet(viewsets.ReadOnlyModelViewSet):
@@ -116,6 +194,25 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             )
         )
         return Response(s.StageMoveSerializer(move).data)
+
+    @extend_schema(request=s.ReassignRequestSerializer, responses=s.ReassignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request: Request, pk: str | None = None) -> Response:
+        """A supervisor hands the case to another caseworker of the team, saying why."""
+        case = self.get_object()
+        data = s.ReassignRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        reassignment = run(
+            lambda: services.reassign_case(
+                user=request.user,
+                case=case,
+                caseworker=values["caseworker"],
+                reason=values["reason"],
+                include_tasks=values["include_tasks"],
+            )
+        )
+        return Response(s.ReassignmentSerializer(reassignment).data)
 
     @extend_schema(responses=s.StageStaySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)

@@ -209,6 +209,20 @@ class ReferralEditForm(forms.Form):
         )
 
 
+class ReassignForm(forms.Form):
+    caseworker = OwnerChoiceField(label=_("Hand the case to"), queryset=None)
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 3}))
+    include_tasks = forms.BooleanField(
+        label=_("Hand over the previous caseworker's open tasks too"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, case: Case, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].queryset = candidates.exclude(pk=case.caseworker_id)
+
+
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or reference"), required=False)
     stage = forms.ModelChoiceField(

@@ -192,6 +192,42 @@ class StageMove(AuditedModel):
         return f"{self.case_id} → {self.to_stage_id}"
 
 
+class Reassignment(AuditedModel):
+    """A supervisor handing a case to another caseworker of the team: who, when and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reassignments")
+    from_caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    to_caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("to"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reassigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reassigned_at = models.DateTimeField(_("reassigned on"))
+    reason = models.TextField(_("reason"))
+    tasks_moved = models.PositiveIntegerField(_("open tasks handed over"), default=0)
+    person_moved = models.BooleanField(_("person's record handed over"), default=False)
+
+    class Meta:
+        ordering = ["case", "reassigned_at", "id"]
+        verbose_name = _("reassignment")
+        verbose_name_plural = _("reassignments")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_caseworker_id} → {self.to_caseworker_id}"
+
+
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("open")
     DONE = "done", _("done")

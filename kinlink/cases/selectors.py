@@ -17,7 +17,17 @@ from kinlink.accounts.models import User
 from kinlink.accounts.roles import Role, works_on_records
 from kinlink.people.models import PersonName
 
-from .models import Case, Document, Pathway, Referral, Stage, StageMove, Task, TaskStatus
+from .models import (
+    Case,
+    Document,
+    Pathway,
+    Reassignment,
+    Referral,
+    Stage,
+    StageMove,
+    Task,
+    TaskStatus,
+)
 
 DUE_SOON_DAYS = 7
 DEADLINE_LIST_LIMIT = 50
@@ -132,6 +142,12 @@ def case_plan(case: Case) -> QuerySet[Task]:
 
 def case_documents(case: Case) -> QuerySet[Document]:
     return case.documents.select_related("document_type").order_by("status", "expires_on", "id")
+
+
+def case_reassignments(case: Case) -> QuerySet[Reassignment]:
+    return case.reassignments.select_related(
+        "from_caseworker", "to_caseworker", "reassigned_by"
+    ).order_by("-reassigned_at", "-id")
 
 
 def case_referrals(case: Case) -> QuerySet[Referral]:

@@ -17,6 +17,7 @@ from .models import (
     DocumentType,
     Outcome,
     Pathway,
+    Reassignment,
     Referral,
     ReferralOutcome,
     ReferralStatus,
@@ -26,6 +27,7 @@ from .models import (
     Task,
     TaskKind,
     TaskStatus,
+    TaskTemplate,
 )
 from .selectors import cases_visible_to, documents_visible_to
 
@@ -59,15 +61,49 @@ class StageSerializer(serializers.ModelSerializer):
     class Meta:
         model = Stage
         fields = ["id", "pathway", "name", "label", "code", "position", "is_final"]
+        # The service checks a twin name and says which field (as on the settings pages).
+        validators: list = []
+
+    def update(self, instance, validated_data):
+        # A stage stays in its pathway: cases and moves point at it.
+        validated_data.pop("pathway", None)
+        return super().update(instance, validated_data)
+
+
+class TaskTemplateSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = TaskTemplate
+        fields = [
+            "id",
+            "stage",
+            "title",
+            "label",
+            "description",
+            "due_after_days",
+            "position",
+            "active",
+        ]
+
+
+class StageOrderSerializer(serializers.Serializer):
+    stages = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="every stage id of the pathway, in the new order",
+    )
 
 
 class PathwaySerializer(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
     stages = StageSerializer(many=True, read_only=True)
+    is_default = serializers.BooleanField(required=False)
 
     class Meta:
         model = Pathway
         fields = ["id", "name", "label", "description", "is_default", "active", "stages"]
+        # One default pathway: the service moves the mark instead of refusing a second.
+        validators: list = []
 
 
 class DocumentTypeSerializer(serializers.ModelSerializer):
@@ -81,9 +117,11 @@ class DocumentTypeSerializer(serializers.ModelSerializer):
 class CaseSerializer(serializers.ModelSerializer):
     person_reference = serializers.CharField(source="person.reference", read_only=True)
     stage_label = serializers.CharField(source="stage.label", read_only=True)
-    caseworker = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    team = serializers.SlugRelatedField(slug_field="name", read_only=True)
-    outcome = enum_field(Outcome, read_only=True)
+    caseworker = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    team = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
+    outcome = enum_field(Outcome, read_only=True, allow_blank=True)
 
     class Meta:
         model = Case
@@ -121,6 +159,42 @@ class MoveRequestSerializer(serializers.Serializer):
     reason = serializers.CharField()
     moved_on = serializers.DateField(required=False, help_text="default: now")
     outcome = enum_field(Outcome, required=False, allow_blank=True)
+
+
+class ReassignRequestSerializer(serializers.Serializer):
+    caseworker = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), help_text="an active caseworker of your team"
+    )
+    reason = serializers.CharField()
+    include_tasks = serializers.BooleanField(
+        default=True, help_text="hand over the previous caseworker's open tasks too"
+    )
+
+
+class ReassignmentSerializer(serializers.ModelSerializer):
+    from_caseworker = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    to_caseworker = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    reassigned_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Reassignment
+        fields = [
+            "id",
+            "case",
+            "from_caseworker",
+            "to_caseworker",
+            "reassigned_by",
+            "reassigned_at",
+            "reason",
+            "tasks_moved",
+            "person_moved",
+        ]
 
 
 class StageMoveSerializer(serializers.ModelSerializer):
@@ -261,7 +335,7 @@ class RevealedNumberSerializer(serializers.Serializer):
 class ReferralSerializer(serializers.ModelSerializer):
     service_type = enum_field(ServiceType, read_only=True)
     status = enum_field(ReferralStatus, read_only=True)
-    outcome = enum_field(ReferralOutcome, read_only=True)
+    outcome = enum_field(ReferralOutcome, read_only=True, allow_blank=True)
 
     class Meta:
         model = Referral

@@ -16,13 +16,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from kinlink.accounts.models import User
 from kinlink.accounts.roles import Role, works_on_records
 from kinlink.audit import crypto
 from kinlink.audit.models import Action
 from kinlink.audit.sensitive import reveal
 from kinlink.audit.services import record
-from kinlink.people.models import Person
+from kinlink.people.models import Person, VersionAction
 from kinlink.people.selectors import can_view_person
+from kinlink.people.services import save_version
 
 from . import deadlines, selectors
 from .models import (
@@ -32,6 +34,7 @@ from .models import (
     DocumentType,
     Outcome,
     Pathway,
+    Reassignment,
     Referral,
     ReferralOutcome,
     ReferralStatus,
@@ -246,21 +249,73 @@ def create_stage_tasks(*, case: Case, stage: Stage, entered_on: date) -> list[Ta
     ]
 
 
+def reassignment_candidates(supervisor):
+    """The active caseworkers and supervisors of the supervisor's team."""
+    if supervisor.role != Role.SUPERVISOR or not supervisor.team_id:
+        return User.objects.none()
+    return User.objects.filter(
+        team_id=supervisor.team_id,
+        is_active=True,
+        role__in=[Role.CASEWORKER, Role.SUPERVISOR],
+    ).order_by("username")
+
+
 @transaction.atomic
-def reassign_case(*, user, case: Case, caseworker) -> Case:
-    """A supervisor hands a case (and its open tasks) to another caseworker of the team."""
+def reassign_case(
+    *,
+    user,
+    case: Case,
+    caseworker,
+    reason: str,
+    include_tasks: bool = True,
+    include_person: bool = True,
+) -> Reassignment:
+    """A supervisor hands a case to another caseworker of the team, saying why.
+
+    The previous caseworker's open tasks on the case go along when `include_tasks`; the
+    person's record goes along when `include_person` and the previous caseworker held it, so
+    that the new caseworker may open it and the previous one no longer sees either. Recorded
+    as a Reassignment (audited on creation) and in the person's version history.
+    """
     require_case_work(user, case)
     if user.role != Role.SUPERVISOR:
         raise PermissionDenied("only a supervisor reassigns cases")
-    if caseworker.role not in {Role.CASEWORKER, Role.SUPERVISOR} or not caseworker.is_active:
-        raise ValidationError({"caseworker": "choose an active caseworker"})
-    if caseworker.team_id != user.team_id:
-        raise ValidationError({"caseworker": "choose someone from your team"})
-    previous = case.caseworker_id
+    if caseworker is None or not reassignment_candidates(user).filter(pk=caseworker.pk).exists():
+        if caseworker is not None and caseworker.team_id != user.team_id:
+            raise ValidationError({"caseworker": "choose someone from your team"})
+        raise ValidationError({"caseworker": "choose an active caseworker of your team"})
+    if caseworker.pk == case.caseworker_id:
+        raise ValidationError({"caseworker": "the case is already with this caseworker"})
+    if not reason.strip():
+        raise ValidationError({"reason": "say why the case changes hands"})
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    previous = case.caseworker
     case.caseworker, case.team = caseworker, caseworker.team
     case.save()
-    case.tasks.filter(status=TaskStatus.OPEN, owner_id=previous).update(owner=caseworker)
-    return case
+    moved = 0
+    if include_tasks:
+        # Saved one by one, so that each change of owner is in the audit log.
+        for task in case.tasks.filter(status=TaskStatus.OPEN, owner=previous):
+            task.owner = caseworker
+            task.save()
+            moved += 1
+    person_moved = False
+    person = case.person
+    if include_person and previous is not None and person.caseworker_id == previous.pk:
+        person.caseworker, person.team = caseworker, caseworker.team
+        person.save()
+        save_version(person, VersionAction.EDIT, by=user, changed=["caseworker_id", "team_id"])
+        person_moved = True
+    return Reassignment.objects.create(
+        case=case,
+        from_caseworker=previous,
+        to_caseworker=caseworker,
+        reassigned_by=user,
+        reassigned_at=timezone.now(),
+        reason=reason.strip(),
+        tasks_moved=moved,
+        person_moved=person_moved,
+    )
 
 
 # Tasks -----------------------------------------------------------------------------------
@@ -590,6 +645,23 @@ def delete_stage(*, user, stage: Stage) -> None:
     if stage.cases.exists() or stage.moves_in.exists():
         raise ValidationError({"stage": "cases have been in this stage; rename it instead"})
     stage.delete()
+
+
+@transaction.atomic
+def reorder_stages(*, user, pathway: Pathway, stage_ids: list[int]) -> list[Stage]:
+    """Put a pathway's stages in the given order (every stage id of the pathway, once)."""
+    require_configuration(user)
+    stages = {stage.pk: stage for stage in pathway.stages.all()}
+    if len(stage_ids) != len(set(stage_ids)) or set(stage_ids) != set(stages):
+        raise ValidationError({"stages": "list every stage of this pathway once"})
+    ordered = []
+    for position, stage_id in enumerate(stage_ids, start=1):
+        stage = stages[stage_id]
+        if stage.position != position:
+            stage.position = position
+            stage.save()
+        ordered.append(stage)
+    return ordered
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("deadlines/", views.deadlines, name="deadlines"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/move/", views.case_move, name="case_move"),
+    path("<int:pk>/reassign/", views.case_reassign, name="case_reassign"),
     path("<int:pk>/tasks/new/", views.task_create, name="task_create"),
     path("<int:pk>/documents/new/", views.document_create, name="document_create"),
     path("<int:pk>/referrals/new/", views.referral_create, name="referral_create"),

@@ -174,6 +174,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": selectors.case_documents(case),
         "referrals": selectors.case_referrals(case),
         "may_work": selectors.can_work_on_case(request.user, case),
+        "may_reassign": request.user.role == Role.SUPERVISOR
+        and selectors.can_work_on_case(request.user, case),
+        "reassignments": selectors.case_reassignments(case),
         "today": timezone.localdate(),
         "reveal_form": forms.RevealNumberForm(),
     }
@@ -202,6 +205,32 @@ def case_move(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The case has moved."))
             return _to_case(case.pk)
     return render(request, "cases/case_move.html", {"case": case, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _workable_case_or_404(request, pk)
+    if request.user.role != Role.SUPERVISOR:
+        raise PermissionDenied(_("Only a supervisor reassigns cases."))
+    candidates = services.reassignment_candidates(request.user)
+    form = forms.ReassignForm(request.POST or None, case=case, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = _call_service(
+            form,
+            lambda: services.reassign_case(
+                user=request.user,
+                case=case,
+                caseworker=data["caseworker"],
+                reason=data["reason"],
+                include_tasks=data["include_tasks"],
+            ),
+        )
+        if done:
+            messages.success(request, _("The case has a new caseworker."))
+            return _to_case(case.pk, "reassignments")
+    return render(request, "cases/case_reassign.html", {"case": case, "form": form})
 
 
 # Plan ------------------------------------------------------------------------------------------

@@ -164,15 +164,17 @@ def test_case_references_are_unique_and_sequential(sara):
 
 def test_a_supervisor_reassigns_a_case_with_its_open_tasks(case, nadia, make_user):
     rami = make_user("rami", "caseworker", team="North")
-    services.reassign_case(user=nadia, case=case, caseworker=rami)
+    done = services.reassign_case(user=nadia, case=case, caseworker=rami, reason="sara on leave")
     case.refresh_from_db()
     assert case.caseworker == rami
     assert set(case.tasks.values_list("owner__username", flat=True)) == {"rami"}
+    assert (done.from_caseworker.username, done.to_caseworker.username) == ("sara", "rami")
+    assert done.reason == "sara on leave" and done.tasks_moved == case.tasks.count() > 0
 
 
 def test_a_case_is_not_reassigned_outside_the_team(case, nadia, omid):
     with pytest.raises(ValidationError, match="your team"):
-        services.reassign_case(user=nadia, case=case, caseworker=omid)
+        services.reassign_case(user=nadia, case=case, caseworker=omid, reason="x")
 
 
 def test_closing_a_case_cancels_its_open_tasks(case, sara, stage):
