@@ -388,24 +388,63 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if report.errors and not report.rows else 0
 
 
+def _export_passphrase(args: argparse.Namespace) -> str:
+    """From --passphrase-file, KINLINK_EXPORT_PASSPHRASE or a prompt (--encrypt); never an
+    argument, which other users of the machine could read in the process list."""
+    if args.passphrase_file:
+        return Path(args.passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+    if os.environ.get("KINLINK_EXPORT_PASSPHRASE"):
+        return os.environ["KINLINK_EXPORT_PASSPHRASE"]
+    if args.encrypt:
+        first = getpass.getpass("passphrase: ")
+        if first != getpass.getpass("passphrase again: "):
+            raise ValueError("the passphrases differ")
+        return first
+    return ""
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     _setup_django()
-    from django.core.exceptions import PermissionDenied
+    from django.core.exceptions import PermissionDenied, ValidationError
 
     from kinlink.tracing import services
 
     user = _staff_user(args.as_user)
-    fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
+    name = Path(args.out)
+    if name.suffix.lower() == ".zip":
+        name = name.with_suffix("")
+    fmt = args.format or name.suffix.lstrip(".").lower()
     if fmt not in ("csv", "xlsx"):
         print("error: --format: choose csv or xlsx", file=sys.stderr)
         return 2
     try:
-        data = services.export_caseload(user=user, fmt=fmt)
+        passphrase = _export_passphrase(args)
+        columns = [c.strip() for c in (args.columns or "").split(",") if c.strip()] or None
+        export = services.export_caseload_file(
+            user=user,
+            fmt=fmt,
+            purpose=args.purpose,
+            recipient=args.recipient,
+            columns=columns,
+            passphrase=passphrase,
+        )
     except PermissionDenied as exc:
         print(f"error: --as {args.as_user}: {exc}", file=sys.stderr)
         return 2
+    except ValidationError as exc:
+        for field, problems in exc.message_dict.items():
+            print(f"error: {field}: {' '.join(problems)}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    data = export.content
     Path(args.out).write_bytes(data)
-    print(f"wrote {args.out} ({len(data)} bytes); no contact or location of anyone is exported")
+    sealed = "; encrypted with AES-256 (open with 7-Zip)" if export.encrypted else ""
+    print(
+        f"wrote {args.out} ({len(data)} bytes, {export.rows} rows, purpose {args.purpose})"
+        f"{sealed}; no hidden name and no contact or location outside tracing is exported"
+    )
     return 0
 
 
@@ -540,6 +579,18 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("out", help="OUT.csv or OUT.xlsx")
     exporter.add_argument("--as", dest="as_user", required=True, help="whose caseload")
     exporter.add_argument("--format", choices=["csv", "xlsx"], help="default: from the file name")
+    exporter.add_argument(
+        "--purpose",
+        default="caseload review",
+        choices=["caseload review", "tracing", "statistics", "transfer"],
+        help="the export holds only what this purpose needs (audited)",
+    )
+    exporter.add_argument("--for", dest="recipient", default="", help="recipient (audited)")
+    exporter.add_argument("--columns", help="comma-separated columns (default: the purpose's)")
+    exporter.add_argument(
+        "--encrypt", action="store_true", help="ask for a passphrase: AES-256 ZIP"
+    )
+    exporter.add_argument("--passphrase-file", help="read the passphrase from this file")
     exporter.set_defaults(func=cmd_export)
 
     evidence = sub.add_parser("evidence", help="evidence bundles")

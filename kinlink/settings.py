@@ -282,3 +282,6 @@ if os.environ.get("KINLINK_EMAIL_URL"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("KINLINK_FROM_EMAIL", "kinlink@localhost")
+
+# Caseload exports with more rows than this must be sealed with a passphrase (AES-256 ZIP).
+EXPORT_PASSPHRASE_ABOVE = int(os.environ.get("KINLINK_EXPORT_PASSPHRASE_ABOVE", "1000"))

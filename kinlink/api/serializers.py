@@ -7,7 +7,16 @@ from kinlink.people.models import Person, PersonName
 class PersonNameSerializer(serializers.ModelSerializer):
     class Meta:
         model = PersonName
-        fields = ["kind", "given_name", "family_name", "father_name", "script", "language"]
+        # Persons are listed only to those who may see their hidden names too.
+        fields = [
+            "kind",
+            "given_name",
+            "family_name",
+            "father_name",
+            "script",
+            "language",
+            "hidden",
+        ]
 
 
 class PersonSerializer(serializers.ModelSerializer):

@@ -85,7 +85,8 @@ class Person(AuditedModel):
 
     @property
     def primary_name(self) -> PersonName | None:
-        names = list(self.names.all())
+        """The first name that is not hidden (pages print it wherever a person is named)."""
+        names = [name for name in self.names.all() if not name.hidden]
         return names[0] if names else None
 
     @property
@@ -116,6 +117,18 @@ class PersonName(AuditedModel):
     mother_name = models.CharField(_("mother's name"), max_length=200, blank=True)
     script = models.CharField(_("script"), max_length=10, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
+    # A hidden name (a former member's birth name kept from the group, an organisational name
+    # that must not reach a partner) is shown only to those who may see the person's record
+    # (their caseworker, their team's supervisor, the data-protection officer) and leaves
+    # kinlink in no export, transfer or bundle. Matching still searches it.
+    hidden = models.BooleanField(
+        _("hidden"),
+        default=False,
+        help_text=_(
+            "Shown only to the person's caseworker, their supervisor and the data-protection "
+            "officer; never exported."
+        ),
+    )
 
     class Meta:
         ordering = ["person", "id"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from django.db.models import QuerySet
 
 from kinlink.accounts.roles import Role
@@ -10,6 +13,7 @@ from .models import (
     INVERSE_RELATIONSHIP,
     Consent,
     Person,
+    PersonName,
     PersonVersion,
     Relationship,
     RelationshipKind,
@@ -36,6 +40,69 @@ def persons_visible_to(user, *, include_merged: bool = False) -> QuerySet[Person
 
 def can_view_person(user, person: Person) -> bool:
     return persons_visible_to(user, include_merged=True).filter(pk=person.pk).exists()
+
+
+def names_visible_to(user, person: Person) -> list[PersonName]:
+    """The names of `person` that `user` may read on a page or through the API: hidden names
+    only for those who may see the person's record (their caseworker, their team's
+    supervisor, the data-protection officer). Everyone else (another team's caseworker
+    working an enquiry matched to this person, an analyst) sees the other names only."""
+    names = list(person.names.all())
+    if any(name.hidden for name in names) and not can_view_person(user, person):
+        names = [name for name in names if not name.hidden]
+    return names
+
+
+def exportable_names(person: Person) -> list[PersonName]:
+    """The names that may leave kinlink in a file (CSV, XLSX, PDF, JSON, evidence bundle,
+    transfer): never a hidden one, whoever asks, because a file cannot take back a name
+    once it reaches someone outside the person's team."""
+    return [name for name in person.names.all() if not name.hidden]
+
+
+HIDDEN_NAME = "[hidden name]"
+
+
+def hidden_name_texts(person_ids: Iterable[int]) -> list[str]:
+    """What spells a hidden name of these persons: each full hidden name, and each part of
+    one that none of their visible names shares (a shared given name is not a secret).
+    Longest first, so a full name is replaced before its parts."""
+    names = list(PersonName.objects.filter(person_id__in=list(person_ids)))
+    visible = {
+        part for n in names if not n.hidden for part in (n.given_name, n.family_name) if part
+    }
+    texts = {str(n) for n in names if n.hidden and str(n)}
+    texts |= {
+        part
+        for n in names
+        if n.hidden
+        for part in (n.given_name, n.family_name)
+        if part and part not in visible
+    }
+    return sorted(texts, key=len, reverse=True)
+
+
+def withhold_names(value: Any, texts: Sequence[str], mark: str = HIDDEN_NAME) -> Any:
+    """`value` (text, or lists and dicts of it) with every text in `texts` replaced."""
+    if not texts:
+        return value
+    if isinstance(value, str):
+        for text in texts:
+            value = value.replace(text, mark)
+        return value
+    if isinstance(value, dict):
+        return {k: withhold_names(v, texts, mark) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [withhold_names(v, texts, mark) for v in value]
+    return value
+
+
+def shown_to(user, person: Person, value: Any) -> Any:
+    """Text about `person` made by kinlink (a match explanation that quotes the name it
+    matched on) as `user` may read it: hidden names withheld unless they may see them."""
+    if can_view_person(user, person):
+        return value
+    return withhold_names(value, hidden_name_texts([person.pk]))
 
 
 def consent_in_force(person: Person, context: str) -> Consent | None:

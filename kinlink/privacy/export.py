@@ -3,6 +3,11 @@
 Sealed values are read only through `audit.sensitive.reveal` (one audit entry per value);
 a sealed value that belongs to another person (`selectors.SEALED_OWNER`) is withheld.
 Called from `services.export_subject_data`, which checks the caller and audits the export.
+
+Hidden names (`PersonName.hidden`: a birth name kept from the group, an organisational
+name) never leave kinlink in a file, this one included: their rows, their entries in
+version snapshots and any text that spells them are withheld, and the document says how
+many were withheld so the data-protection officer can tell the person in another way.
 """
 
 from __future__ import annotations
@@ -20,12 +25,14 @@ from django.db import models
 from django.utils import timezone
 
 from kinlink.audit.sensitive import Sealed, SealedTextField, reveal
-from kinlink.people.models import Person
+from kinlink.people.models import Person, PersonName
+from kinlink.people.selectors import hidden_name_texts, withhold_names
 
 from .selectors import Holdings, audit_entries_about, may_reveal
 
 FORMAT = "kinlink-subject-access/1"
 WITHHELD = "[withheld: belongs to another person]"
+HIDDEN_NAME = "[withheld: hidden name]"
 # What a person's version snapshot keeps as ciphertext: never exported, the live values are.
 SNAPSHOT_DROPPED = ("sealed",)
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -109,8 +116,36 @@ def _audit_row(entry) -> dict[str, Any]:
     }
 
 
+def _hidden_names(ids: set[int]) -> tuple[set[int], list[str]]:
+    """Hidden name ids of these persons, and the texts that spell them."""
+    hidden_ids = set(
+        PersonName.objects.filter(person_id__in=ids, hidden=True).values_list("pk", flat=True)
+    )
+    return hidden_ids, (hidden_name_texts(ids) if hidden_ids else [])
+
+
+def _without_hidden_names(
+    sections: dict[str, list[dict[str, Any]]], hidden_ids: set[int], texts: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for label, rows in sections.items():
+        if label == "people.personname":
+            rows = [row for row in rows if row["id"] not in hidden_ids]
+        elif label == "people.personversion":
+            for row in rows:
+                names = row.get("snapshot", {}).get("names")
+                if isinstance(names, list):
+                    row["snapshot"]["names"] = [
+                        n for n in names if not (isinstance(n, dict) and n.get("id") in hidden_ids)
+                    ]
+        if rows:
+            out[label] = withhold_names(rows, texts, HIDDEN_NAME)
+    return out
+
+
 def build_document(held: Holdings, *, reason: str, requested_by: str) -> dict[str, Any]:
-    """The whole subject-access document (sealed values revealed with `reason`)."""
+    """The whole subject-access document (sealed values revealed with `reason`), without
+    hidden names."""
     ids = set(held.ids)
     # The audit extract is taken before the reveals below, so it does not list this export.
     audit = [_audit_row(e) for e in audit_entries_about(held).iterator(chunk_size=1000)]
@@ -119,6 +154,8 @@ def build_document(held: Holdings, *, reason: str, requested_by: str) -> dict[st
         for label, bucket in held.rows.items()
         if bucket
     }
+    hidden_ids, hidden_texts = _hidden_names(ids)
+    sections = _without_hidden_names(sections, hidden_ids, hidden_texts)
     return {
         "format": FORMAT,
         "person": held.person.reference,
@@ -131,9 +168,12 @@ def build_document(held: Holdings, *, reason: str, requested_by: str) -> dict[st
         "counts": {label: len(rows) for label, rows in sections.items()},
         "sections": sections,
         "audit_entries": audit,
+        "hidden_names_withheld": len(hidden_ids),
         "notes": [
             "Values marked as withheld belong to another person.",
             "Audit entries hold field names and object ids, never values.",
+            "Hidden names are never put in a file; the data-protection officer tells the "
+            "person about them in another way.",
         ],
     }
 

@@ -106,7 +106,7 @@ def export_subject_data(*, user, person: Person, reason: str, fmt: str) -> Subje
         )
         content = export.to_json(document) if fmt == "json" else export.to_pdf(document)
         rows = sum(document["counts"].values())
-        _audit_export(person, fmt, reason, rows, len(document["audit_entries"]))
+        _audit_export(person, fmt, reason, rows, len(document["audit_entries"]), user, document)
     return SubjectExport(
         content=content,
         content_type=CONTENT_TYPES[fmt],
@@ -115,17 +115,27 @@ def export_subject_data(*, user, person: Person, reason: str, fmt: str) -> Subje
     )
 
 
-def _audit_export(person: Person, fmt: str, reason: str, rows: int, entries: int) -> None:
+def _audit_export(
+    person: Person, fmt: str, reason: str, rows: int, entries: int, user, document
+) -> None:
+    """Who, what (format, sections, rows), why (the reason; the purpose is subject access)
+    and for whom (the data subject), like every export."""
     record(
         Action.EXPORT,
         object_type="people.person",
         object_id=person.pk,
         detail={
             "subject_access": person.reference,
+            "by": user.get_username(),
+            "what": "subject access",
             "format": fmt,
+            "columns": sorted(document["counts"]),
+            "purpose": "subject access",
             "reason": reason,
+            "for": f"data subject {person.reference}",
             "rows": rows,
             "audit_entries": entries,
+            "hidden_names_withheld": document.get("hidden_names_withheld", 0),
         },
     )
 

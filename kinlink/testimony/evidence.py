@@ -134,6 +134,8 @@ def recipient_named(name: str) -> Recipient:
 def _display_name(person: Person) -> str:
     names = []
     for name in person.names.all():
+        if name.hidden:  # a hidden name never leaves kinlink (people.selectors)
+            continue
         full = " ".join(part for part in (name.given_name, name.family_name) if part)
         if full and full not in names:
             names.append(full)
@@ -528,7 +530,11 @@ def _store(
         object_id=export.pk,
         detail={
             "reference": reference,
+            "by": user.username,
+            "what": "testimony.evidence bundle",
+            "format": "zip",
             "recipient": target.name,
+            "for": target.name,
             "purpose": purpose,
             "manifest_sha256": digest,
             "sha256": sha256,

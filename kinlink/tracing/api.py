@@ -31,7 +31,14 @@ from kinlink.people.models import (
     NameKind,
     Person,
 )
-from kinlink.people.selectors import consent_history, persons_visible_to
+from kinlink.people.selectors import (
+    consent_history,
+    hidden_name_texts,
+    names_visible_to,
+    persons_visible_to,
+    shown_to,
+    withhold_names,
+)
 
 from . import services
 from .exports import FORMATS
@@ -79,6 +86,22 @@ def _choice(choices, **kwargs) -> serializers.ChoiceField:
 
 
 # -- serializers -----------------------------------------------------------------------------
+
+
+class CaseloadExportRequestSerializer(serializers.Serializer):
+    format = _choice([(f, f) for f in FORMATS], required=False, default="csv")
+    purpose = _choice(
+        [(p, p) for p in services.EXPORT_PURPOSES],
+        required=False,
+        default=services.DEFAULT_EXPORT_PURPOSE,
+    )
+    recipient = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    columns = serializers.ListField(
+        child=_choice([(c, c) for c in services.EXPORT_COLUMNS]), required=False
+    )
+    passphrase = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, write_only=True
+    )
 
 
 class EnquirerNameSerializer(serializers.Serializer):
@@ -193,14 +216,22 @@ class CandidatePersonSerializer(serializers.ModelSerializer):
         fields = ["id", "reference", "names", "birth_year", "birth_year_end", "birth_place"]
 
     def get_names(self, person: Person) -> list[str]:
-        return [str(name) for name in person.names.all()]
+        """Hidden names only for those who may see the person's record."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        names = person.names.all() if user is None else names_visible_to(user, person)
+        return [str(name) for name in names if user is not None or not name.hidden]
 
 
 class CandidateSerializer(serializers.ModelSerializer):
     enquiry = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     person = CandidatePersonSerializer(read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     decision = _choice(Decision.choices, read_only=True)
+    explanation = serializers.SerializerMethodField()
+    evidence = serializers.SerializerMethodField()
 
     class Meta:
         model = Candidate
@@ -219,6 +250,25 @@ class CandidateSerializer(serializers.ModelSerializer):
             "decided_at",
             "decision_reason",
         ]
+
+    def _shown(self, candidate: Candidate, value: Any) -> Any:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None:  # no reader known: withhold, never show
+            return withhold_names(value, hidden_name_texts([candidate.person_id]))
+        return shown_to(user, candidate.person, value)
+
+    def get_explanation(self, candidate: Candidate) -> str:
+        """Why it was proposed; a hidden name it matched on is withheld from other teams."""
+        return self._shown(candidate, candidate.explanation)
+
+    @extend_schema_field(OpenApiTypes.ANY)
+    def get_evidence(self, candidate: Candidate) -> Any:
+        return self._shown(candidate, candidate.evidence)
+
+
+def _candidates(request: Request, candidates) -> list:
+    return CandidateSerializer(candidates, many=True, context={"request": request}).data
 
 
 class CandidateDecisionSerializer(serializers.Serializer):
@@ -459,27 +509,58 @@ class EnquiryViewSet(
         return self._answer(enquiry, status.HTTP_201_CREATED)
 
     @extend_schema(
+        methods=["GET"],
         parameters=[
             OpenApiParameter("as", str, enum=list(FORMATS), description="csv (default) or xlsx"),
-            OpenApiParameter("purpose", str, description="why the export is made (audited)"),
+            OpenApiParameter(
+                "purpose",
+                str,
+                enum=list(services.EXPORT_PURPOSES),
+                description="why the export is made: it holds only what this purpose needs",
+            ),
             OpenApiParameter("for", str, description="for whom it is made (audited)"),
+            OpenApiParameter(
+                "columns", str, description="comma-separated columns (default: the purpose's)"
+            ),
         ],
         responses={(200, "text/csv"): OpenApiTypes.BINARY},
     )
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        methods=["POST"],
+        request=CaseloadExportRequestSerializer,
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get", "post"])
     def export(self, request: Request) -> HttpResponse:
-        """The caller's caseload as CSV or XLSX, without anyone's contact or location."""
-        fmt = request.query_params.get("as", "csv")
-        if fmt not in FORMATS:
-            raise ValidationError({"as": "use csv or xlsx"})
-        data = services.export_caseload(
+        """The caller's caseload as CSV or XLSX, minimised to the purpose and the columns
+        asked for; POST with a passphrase for an AES-256 ZIP (required for large exports)."""
+        if request.method == "POST":
+            body = CaseloadExportRequestSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            values = body.validated_data
+            fmt, columns = values["format"], values.get("columns") or None
+            purpose, recipient = values["purpose"], values.get("recipient", "")
+            passphrase = values.get("passphrase", "")
+        else:
+            fmt = request.query_params.get("as", "csv")
+            if fmt not in FORMATS:
+                raise ValidationError({"as": "use csv or xlsx"})
+            purpose = request.query_params.get("purpose", services.DEFAULT_EXPORT_PURPOSE)
+            recipient = request.query_params.get("for", "")
+            listed = request.query_params.get("columns", "")
+            columns = [c.strip() for c in listed.split(",") if c.strip()] or None
+            passphrase = ""  # never in a URL
+        export = _call(
+            services.export_caseload_file,
             user=request.user,
             fmt=fmt,
-            purpose=request.query_params.get("purpose", services.DEFAULT_EXPORT_PURPOSE),
-            recipient=request.query_params.get("for", ""),
+            purpose=purpose,
+            recipient=recipient,
+            columns=columns,
+            passphrase=passphrase,
         )
-        response = HttpResponse(data, content_type=FORMATS[fmt])
-        response["Content-Disposition"] = f'attachment; filename="enquiries.{fmt}"'
+        response = HttpResponse(export.content, content_type=export.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
         return response
 
     @extend_schema(
@@ -512,12 +593,12 @@ class EnquiryViewSet(
         """Ask the matching engine again."""
         enquiry = self._enquiry()
         _call(services.start_search, user=request.user, enquiry=enquiry)
-        return Response(CandidateSerializer(candidates_of(enquiry), many=True).data)
+        return Response(_candidates(request, candidates_of(enquiry)))
 
     @extend_schema(responses=CandidateSerializer(many=True))
     @action(detail=True, methods=["get"])
     def candidates(self, request: Request, pk=None) -> Response:
-        return Response(CandidateSerializer(candidates_of(self._enquiry()), many=True).data)
+        return Response(_candidates(request, candidates_of(self._enquiry())))
 
     @extend_schema(request=EnquiryNoteSerializer, responses=EnquirySerializer)
     @action(detail=True, methods=["post"])
@@ -660,7 +741,11 @@ class CandidateViewSet(viewsets.ReadOnlyModelViewSet):
             decision=decision,
             reason=reason,
         )
-        return Response(CandidateSerializer(self.get_queryset().get(pk=candidate.pk)).data)
+        return Response(
+            CandidateSerializer(
+                self.get_queryset().get(pk=candidate.pk), context={"request": request}
+            ).data
+        )
 
     @extend_schema(request=CandidateDecisionSerializer, responses=CandidateSerializer)
     @action(detail=True, methods=["post"])

@@ -167,3 +167,66 @@ class ImportForm(forms.Form):
         choices=[("persons", _("persons")), ("enquiries", _("enquiries"))],
     )
     file = forms.FileField(label=_("CSV or XLSX file"))
+
+
+class CaseloadExportForm(forms.Form):
+    """The caseload export: the purpose decides which columns may be chosen (the service
+    refuses the others); a passphrase seals the file in an AES-256 ZIP."""
+
+    PURPOSES = (
+        ("caseload review", _("caseload review")),
+        ("tracing", _("tracing")),
+        ("statistics", _("statistics")),
+        ("transfer", _("transfer to a partner organisation")),
+    )
+    COLUMNS = (
+        ("reference", _("reference")),
+        ("status", _("status")),
+        ("outcome", _("outcome")),
+        ("relationship", _("relationship")),
+        ("enquirer", _("enquirer's reference")),
+        ("enquirer_name", _("enquirer's names")),
+        ("sought_given_name", _("given name sought")),
+        ("sought_family_name", _("family name sought")),
+        ("sought_father_name", _("father's name sought")),
+        ("sought_mother_name", _("mother's name sought")),
+        ("sought_birth", _("birth sought")),
+        ("sought_birth_place", _("birth place sought")),
+        ("last_news_when", _("last news: when")),
+        ("last_news_where", _("last news: where")),
+        ("sought_person", _("person found (reference)")),
+        ("sought_person_names", _("person found: names")),
+        ("consent", _("consent")),
+        ("caseworker", _("caseworker")),
+        ("created_at", _("created")),
+        ("closed_at", _("closed")),
+        ("family_may_learn", _("what the family may learn")),
+        ("sought_whereabouts", _("whereabouts the family may learn")),
+    )
+    format = forms.ChoiceField(
+        label=_("Format"), choices=(("csv", "CSV"), ("xlsx", "XLSX")), initial="xlsx"
+    )
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=PURPOSES, initial="caseload review")
+    columns = forms.MultipleChoiceField(
+        label=_("Columns"),
+        choices=COLUMNS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every column the purpose needs."),
+    )
+    recipient = forms.CharField(
+        label=_("For whom"),
+        max_length=200,
+        required=False,
+        help_text=_("Who receives the file; yourself when left empty."),
+    )
+    passphrase = forms.CharField(
+        label=_("Passphrase"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "Seals the file in a ZIP encrypted with AES-256 (open it with 7-Zip). "
+            "Required for large exports."
+        ),
+    )

@@ -29,6 +29,7 @@ from kinlink.accounts.roles import Role, works_on_records
 from kinlink.audit.models import Action
 from kinlink.audit.sensitive import reveal
 from kinlink.audit.services import record
+from kinlink.people import selectors as people_selectors
 from kinlink.people import services as people_services
 from kinlink.people.models import (
     Consent,
@@ -41,7 +42,13 @@ from kinlink.people.models import (
 from kinlink.people.selectors import can_view_person, consent_in_force
 
 from . import matching
-from .exports import write_rows
+from .exports import (
+    ENCRYPTED_TYPE,
+    FORMATS,
+    MIN_PASSPHRASE,
+    encrypt_with_passphrase,
+    write_rows,
+)
 from .imports import ImportReport, ParsedRow, RowError, parse_file
 from .models import (
     Candidate,
@@ -736,7 +743,7 @@ def _transfer_values(person: Person) -> dict[str, Any]:
                 "father_name": name.father_name,
                 "script": name.script,
             }
-            for name in person.names.all()
+            for name in people_selectors.exportable_names(person)  # never a hidden name
         ],
         "gender": person.gender,
         "birth": person.birth_entered or "",
@@ -1007,12 +1014,16 @@ def mark_notification_read(*, user: User, notification: Notification) -> None:
 
 # -- export ----------------------------------------------------------------------------------
 
+# Every column the caseload export can hold. Names of persons in the registry come only
+# from `exportable_names` (never a hidden name); the sought person's contact and location
+# only through `disclosure_for`, for the purpose of tracing, when the consent allows it.
 EXPORT_COLUMNS = (
     "reference",
     "status",
     "outcome",
     "relationship",
     "enquirer",
+    "enquirer_name",
     "sought_given_name",
     "sought_family_name",
     "sought_father_name",
@@ -1022,37 +1033,125 @@ EXPORT_COLUMNS = (
     "last_news_when",
     "last_news_where",
     "sought_person",
+    "sought_person_names",
     "consent",
     "caseworker",
     "created_at",
     "closed_at",
+    "family_may_learn",
+    "sought_whereabouts",
 )
-
-
-def _export_row(enquiry: Enquiry) -> list[object]:
-    return [
-        enquiry.reference,
-        enquiry.status,
-        enquiry.outcome,
-        enquiry.relationship,
-        enquiry.enquirer.reference,
-        enquiry.sought_given_name,
-        enquiry.sought_family_name,
-        enquiry.sought_father_name,
-        enquiry.sought_mother_name,
-        enquiry.sought_birth_entered,
-        enquiry.sought_birth_place,
-        enquiry.last_news_when,
-        enquiry.last_news_where,
-        enquiry.sought_person.reference if enquiry.sought_person else "",
-        consent_scope(enquiry) or "",
-        enquiry.caseworker.username if enquiry.caseworker else "",
-        enquiry.created_at.isoformat(timespec="seconds"),
-        enquiry.closed_at.isoformat(timespec="seconds") if enquiry.closed_at else "",
-    ]
-
-
+# Read through disclosure_for (audited "disclose", consent checked) for each row.
+SENSITIVE_EXPORT_COLUMNS = ("family_may_learn", "sought_whereabouts")
 DEFAULT_EXPORT_PURPOSE = "caseload review"
+# What each purpose needs, and nothing more: an export is minimised to its purpose.
+EXPORT_PURPOSES: dict[str, tuple[str, ...]] = {
+    DEFAULT_EXPORT_PURPOSE: tuple(c for c in EXPORT_COLUMNS if c not in SENSITIVE_EXPORT_COLUMNS),
+    "tracing": (
+        "reference",
+        "status",
+        "relationship",
+        "enquirer",
+        "enquirer_name",
+        "sought_given_name",
+        "sought_family_name",
+        "sought_father_name",
+        "sought_mother_name",
+        "sought_birth",
+        "sought_birth_place",
+        "last_news_when",
+        "last_news_where",
+        "sought_person",
+        "sought_person_names",
+        "consent",
+        "caseworker",
+        *SENSITIVE_EXPORT_COLUMNS,
+    ),
+    "statistics": ("status", "outcome", "relationship", "created_at", "closed_at"),
+    "transfer": (
+        "reference",
+        "relationship",
+        "sought_given_name",
+        "sought_family_name",
+        "sought_father_name",
+        "sought_birth",
+        "sought_birth_place",
+        "sought_person_names",
+    ),
+}
+
+
+def export_passphrase_threshold() -> int:
+    """Exports with more rows than this must be encrypted with a passphrase."""
+    from django.conf import settings
+
+    return int(getattr(settings, "EXPORT_PASSPHRASE_ABOVE", 1000))
+
+
+def _names_text(person: Person | None) -> str:
+    if person is None:
+        return ""
+    return " / ".join(str(name) for name in people_selectors.exportable_names(person))
+
+
+def _export_row(enquiry: Enquiry, columns: Sequence[str], *, user: User) -> list[object]:
+    values: dict[str, Any] = {}
+    if any(column in SENSITIVE_EXPORT_COLUMNS for column in columns):
+        disclosure = disclosure_for(enquiry, user=user, channel="export")
+        values["family_may_learn"] = disclosure.scope
+        values["sought_whereabouts"] = "; ".join(
+            part for part in (disclosure.location, disclosure.contact) if part
+        )
+    getters = {
+        "reference": lambda e: e.reference,
+        "status": lambda e: e.status,
+        "outcome": lambda e: e.outcome,
+        "relationship": lambda e: e.relationship,
+        "enquirer": lambda e: e.enquirer.reference,
+        "enquirer_name": lambda e: _names_text(e.enquirer),
+        "sought_given_name": lambda e: e.sought_given_name,
+        "sought_family_name": lambda e: e.sought_family_name,
+        "sought_father_name": lambda e: e.sought_father_name,
+        "sought_mother_name": lambda e: e.sought_mother_name,
+        "sought_birth": lambda e: e.sought_birth_entered,
+        "sought_birth_place": lambda e: e.sought_birth_place,
+        "last_news_when": lambda e: e.last_news_when,
+        "last_news_where": lambda e: e.last_news_where,
+        "sought_person": lambda e: e.sought_person.reference if e.sought_person else "",
+        "sought_person_names": lambda e: _names_text(e.sought_person),
+        "consent": lambda e: consent_scope(e) or "",
+        "caseworker": lambda e: e.caseworker.username if e.caseworker else "",
+        "created_at": lambda e: e.created_at.isoformat(timespec="seconds"),
+        "closed_at": lambda e: e.closed_at.isoformat(timespec="seconds") if e.closed_at else "",
+    }
+    return [values[column] if column in values else getters[column](enquiry) for column in columns]
+
+
+def export_columns(*, user: User, purpose: str, columns: Sequence[str] | None = None) -> list[str]:
+    """The columns an export for `purpose` will hold: those asked for (all the purpose
+    needs when none are), refused when a column is not needed for the purpose or is a
+    sensitive one the user's role may not export."""
+    if purpose not in EXPORT_PURPOSES:
+        raise ValidationError(
+            {"purpose": _("Choose one of: %(purposes)s") % {"purposes": ", ".join(EXPORT_PURPOSES)}}
+        )
+    allowed = EXPORT_PURPOSES[purpose]
+    chosen = list(allowed) if not columns else list(dict.fromkeys(columns))
+    unknown = [column for column in chosen if column not in EXPORT_COLUMNS]
+    if unknown:
+        raise ValidationError(
+            {"columns": _("Unknown columns: %(columns)s") % {"columns": ", ".join(unknown)}}
+        )
+    extra = [column for column in chosen if column not in allowed]
+    if extra:
+        raise ValidationError(
+            {"columns": _("Not needed for this purpose: %(fields)s") % {"fields": ", ".join(extra)}}
+        )
+    if not works_on_records(user.role):
+        # Only the caseworker and supervisor of an enquiry take part in disclosing to the
+        # family; a data-protection officer's export holds no whereabouts.
+        chosen = [column for column in chosen if column not in SENSITIVE_EXPORT_COLUMNS]
+    return chosen
 
 
 def _export_audit(
@@ -1085,26 +1184,98 @@ def _export_audit(
     )
 
 
-def export_caseload(
-    *, user: User, fmt: str, purpose: str = DEFAULT_EXPORT_PURPOSE, recipient: str = ""
-) -> bytes:
-    """The user's caseload as CSV or XLSX. No contact or location of anyone is exported:
-    the sought person's whereabouts leave only in the reply to the family. Audited with who,
-    what, why (purpose) and for whom (the recipient; the user themself by default)."""
-    enquiries = enquiries_visible_to(user).select_related("enquirer", "sought_person", "caseworker")
-    rows = [_export_row(enquiry) for enquiry in enquiries.order_by("id")]
-    data = write_rows(EXPORT_COLUMNS, rows, fmt)
+@dataclasses.dataclass(frozen=True)
+class CaseloadExport:
+    content: bytes
+    content_type: str
+    filename: str
+    rows: int
+    columns: list[str]
+    encrypted: bool
+
+
+@transaction.atomic
+def export_caseload_file(
+    *,
+    user: User,
+    fmt: str,
+    purpose: str = DEFAULT_EXPORT_PURPOSE,
+    recipient: str = "",
+    columns: Sequence[str] | None = None,
+    passphrase: str = "",
+) -> CaseloadExport:
+    """The user's caseload as CSV or XLSX, minimised to the purpose and the columns chosen.
+    Names of registered persons never include a hidden name; the sought person's
+    whereabouts appear only for the purpose of tracing, read through `disclosure_for`
+    (consent checked, each one audited). With a passphrase the file is an AES-256 ZIP;
+    more rows than `export_passphrase_threshold()` require one. Audited with who, what
+    (format, columns, rows), why (purpose) and for whom (the user themself by default)."""
+    if fmt not in FORMATS:
+        raise ValidationError({"format": _("Choose CSV or XLSX.")})
+    chosen = export_columns(user=user, purpose=purpose, columns=columns)
+    enquiries = (
+        enquiries_visible_to(user)
+        .select_related("enquirer", "sought_person", "caseworker")
+        .prefetch_related("enquirer__names", "sought_person__names")
+        .order_by("id")
+    )
+    if passphrase and len(passphrase) < MIN_PASSPHRASE:
+        too_short = _("A passphrase needs at least %(n)d characters.") % {"n": MIN_PASSPHRASE}
+        raise ValidationError({"passphrase": too_short})
+    count = enquiries.count()
+    if count > export_passphrase_threshold() and not passphrase:
+        raise ValidationError(
+            {
+                "passphrase": _("This export holds %(rows)d rows: protect it with a passphrase.")
+                % {"rows": count}
+            }
+        )
+    rows = [_export_row(enquiry, chosen, user=user) for enquiry in enquiries]
+    content = write_rows(chosen, rows, fmt)
+    filename = f"enquiries.{fmt}"
+    content_type = FORMATS[fmt]
+    if passphrase:
+        content = encrypt_with_passphrase(filename, content, passphrase)
+        filename, content_type = f"enquiries-{fmt}.zip", ENCRYPTED_TYPE
+    references = [enquiry.reference for enquiry in enquiries[:500]]
     _export_audit(
         user=user,
         what="tracing.enquiry",
         fmt=fmt,
         rows=len(rows),
-        columns=EXPORT_COLUMNS,
+        columns=chosen,
         purpose=purpose,
         recipient=recipient,
-        extra={"references": [row[0] for row in rows][:500]},
+        extra={"references": references, "encrypted": bool(passphrase)},
     )
-    return data
+    return CaseloadExport(
+        content=content,
+        content_type=content_type,
+        filename=filename,
+        rows=len(rows),
+        columns=chosen,
+        encrypted=bool(passphrase),
+    )
+
+
+def export_caseload(
+    *,
+    user: User,
+    fmt: str,
+    purpose: str = DEFAULT_EXPORT_PURPOSE,
+    recipient: str = "",
+    columns: Sequence[str] | None = None,
+    passphrase: str = "",
+) -> bytes:
+    """The bytes of `export_caseload_file` (the same rules, the same audit entry)."""
+    return export_caseload_file(
+        user=user,
+        fmt=fmt,
+        purpose=purpose,
+        recipient=recipient,
+        columns=columns,
+        passphrase=passphrase,
+    ).content
 
 
 ERROR_REPORT_COLUMNS = ("line", "field", "message")

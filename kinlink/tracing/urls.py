@@ -14,6 +14,7 @@ urlpatterns = [
     path("new/", views.enquiry_create, name="enquiry_create"),
     path("import/", views.import_file, name="import_file"),
     path("import/<int:pending>/errors.<str:fmt>", views.import_errors, name="import_errors"),
+    path("export/", views.caseload_export_page, name="caseload_export_page"),
     path("export.<str:fmt>", views.caseload_export, name="caseload_export"),
     path("<int:pk>/", views.enquiry_detail, name="enquiry_detail"),
     path("<int:pk>/search/", views.enquiry_search, name="enquiry_search"),

@@ -14,11 +14,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kinlink.accounts.roles import works_on_records
-from kinlink.people.selectors import can_view_person, consent_history, persons_visible_to
+from kinlink.people.selectors import (
+    can_view_person,
+    consent_history,
+    names_visible_to,
+    persons_visible_to,
+    shown_to,
+)
 
 from . import services
 from .exports import FORMATS
 from .forms import (
+    CaseloadExportForm,
     CloseForm,
     ConsentForm,
     DecisionForm,
@@ -162,6 +169,11 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidates = list(candidates_of(enquiry))
     for candidate in candidates:
         candidate.viewable = can_view_person(request.user, candidate.person)
+        # another team's person: their hidden names stay hidden, also in the explanation
+        candidate.shown_names = names_visible_to(request.user, candidate.person)
+        candidate.shown_explanation = shown_to(
+            request.user, candidate.person, candidate.explanation
+        )
     consent = services.enquiry_consent(enquiry)
     context = {
         "enquiry": enquiry,
@@ -392,20 +404,68 @@ def import_file(request: HttpRequest) -> HttpResponse:
     return render(request, "tracing/import.html", context)
 
 
-@login_required
-def caseload_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if fmt not in FORMATS:
-        raise Http404(_("No such format."))
-    data = services.export_caseload(
-        user=request.user,
-        fmt=fmt,
-        purpose=request.GET.get("purpose", services.DEFAULT_EXPORT_PURPOSE),
-        recipient=request.GET.get("for", ""),
-    )
-    response = HttpResponse(data, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="enquiries.{fmt}"'
+def _export_context(form: CaseloadExportForm) -> dict:
+    labels = dict(CaseloadExportForm.COLUMNS)
+    return {
+        "form": form,
+        "purposes": [
+            (label, [labels[c] for c in services.EXPORT_PURPOSES[key]])
+            for key, label in CaseloadExportForm.PURPOSES
+        ],
+        "threshold": services.export_passphrase_threshold(),
+    }
+
+
+def _export_download(export: services.CaseloadExport) -> HttpResponse:
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def caseload_export_page(request: HttpRequest) -> HttpResponse:
+    """Choose format, purpose, columns, recipient and a passphrase; the service minimises,
+    refuses what the purpose does not need, encrypts and audits."""
+    form = CaseloadExportForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            return _export_download(
+                services.export_caseload_file(
+                    user=request.user,
+                    fmt=data["format"],
+                    purpose=data["purpose"],
+                    columns=data["columns"],
+                    recipient=data["recipient"],
+                    passphrase=data["passphrase"],
+                )
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+    if request.method == "POST":
+        status = 400
+    return render(request, "tracing/export.html", _export_context(form), status=status)
+
+
+@login_required
+def caseload_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The quick links: every column of the purpose, no passphrase (small caseloads only)."""
+    if fmt not in FORMATS:
+        raise Http404(_("No such format."))
+    try:
+        export = services.export_caseload_file(
+            user=request.user,
+            fmt=fmt,
+            purpose=request.GET.get("purpose", services.DEFAULT_EXPORT_PURPOSE),
+            recipient=request.GET.get("for", ""),
+        )
+    except ValidationError as exc:
+        form = CaseloadExportForm(initial={"format": fmt})
+        apply_errors(form, exc)
+        return render(request, "tracing/export.html", _export_context(form), status=400)
+    return _export_download(export)
 
 
 @login_required

@@ -111,12 +111,12 @@ def test_another_users_pending_import_has_no_error_report(client, sara, staff):
 
 def test_every_export_is_audited_with_who_what_why_and_for_whom(client, sara, hyperlinked):
     client.force_login(sara)
-    client.get("/en/tracing/export.csv?purpose=monthly+supervision&for=nadia")
+    client.get("/en/tracing/export.csv?purpose=caseload+review&for=nadia")
     entry = Entry.objects.filter(action="export").order_by("seq").last()
     assert entry.actor_username == "sara"
     assert entry.detail["by"] == "sara"
     assert entry.detail["what"] == "tracing.enquiry"
-    assert entry.detail["purpose"] == "monthly supervision"
+    assert entry.detail["purpose"] == "caseload review"
     assert entry.detail["for"] == "nadia"
     assert hyperlinked.reference in entry.detail["references"]
     assert "sought_given_name" in entry.detail["columns"]
@@ -134,7 +134,7 @@ def test_the_api_export_records_purpose_and_recipient(sara):
 
     api = APIClient()
     api.force_authenticate(sara)
-    response = api.get("/api/enquiries/export/?as=xlsx&purpose=audit&for=dpo")
+    response = api.get("/api/enquiries/export/?as=xlsx&purpose=statistics&for=dpo")
     assert response.status_code == 200
     entry = Entry.objects.filter(action="export").order_by("seq").last()
-    assert entry.detail["purpose"] == "audit" and entry.detail["for"] == "dpo"
+    assert entry.detail["purpose"] == "statistics" and entry.detail["for"] == "dpo"
