@@ -28,6 +28,7 @@ from kinlink.people.selectors import persons_visible_to
 
 from . import aggregates, selectors, services
 from . import serializers as s
+from .forms import ReportFilterForm
 from .models import DocumentType, Pathway, Stage, TaskTemplate
 
 CASE_FILTER = OpenApiParameter("case", int, description="only this case's records")
@@ -444,15 +445,36 @@ def deadlines(request: Request) -> Response:
     return Response(s.DeadlinesSerializer(result).data)
 
 
-@extend_schema(responses=s.ReportTableSerializer(many=True))
+REPORT_FILTERS = [
+    OpenApiParameter("date_from", OpenApiTypes.DATE, description="start of the period"),
+    OpenApiParameter("date_to", OpenApiTypes.DATE, description="end of the period"),
+    OpenApiParameter("team", int, description="cases of this team"),
+    OpenApiParameter("pathway", int, description="cases on this pathway"),
+    OpenApiParameter("stage", int, description="this stage only"),
+    OpenApiParameter("nationality", str, description="cases of persons of this nationality"),
+]
+
+
+@extend_schema(parameters=REPORT_FILTERS, responses=s.ReportTableSerializer(many=True))
 @api_view(["GET"])
 def reports(request: Request) -> Response:
-    """Every case report table, counts below five written as "<5" (as in the CSV files)."""
+    """Every case report table, counts below five written as "<5" (as in the CSV files),
+    filtered like the report page."""
     if not may_see_reports(request.user.role):
         raise PermissionDenied("reports are for supervisors, analysts and data-protection officers")
+    form = ReportFilterForm(request.query_params or None)
+    if request.query_params and not form.is_valid():
+        raise ApiValidationError(form.errors)
+    scope = form.scope()
     tables = []
     for name in aggregates.CSV_TABLES:
-        header, rows = aggregates.csv_table(name)
+        header, rows = aggregates.csv_table(name, scope=scope)
         tables.append({"name": name, "header": header, "rows": rows})
-    record(Action.EXPORT, object_type="cases.report", object_id="api")
+    filters = {k: v for k, v in request.query_params.items() if v and k in form.fields}
+    record(
+        Action.EXPORT,
+        object_type="cases.report",
+        object_id="api",
+        detail={"filters": filters} if filters else None,
+    )
     return Response(s.ReportTableSerializer(tables, many=True).data)

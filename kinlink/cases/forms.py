@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kinlink.accounts.models import User
+from kinlink.accounts.models import Team, User
 from kinlink.accounts.roles import CASE_ROLES
 from kinlink.people.selectors import persons_visible_to
 
+from .aggregates import Scope
 from .models import (
     Case,
     Document,
@@ -236,6 +237,56 @@ class CaseFilterForm(forms.Form):
             "pathway"
         )
         self.fields["stage"].label_from_instance = lambda stage: stage.label
+
+
+class ReportFilterForm(forms.Form):
+    """The filters of the case reports; empty means everything."""
+
+    date_from = date_field(_("From"))
+    date_to = date_field(_("To"))
+    team = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=Team.objects.order_by("name"),
+        required=False,
+        empty_label=_("any"),
+    )
+    pathway = forms.ModelChoiceField(
+        label=_("Pathway"), queryset=Pathway.objects.all(), required=False, empty_label=_("any")
+    )
+    stage = StageChoiceField(
+        label=_("Stage"),
+        queryset=Stage.objects.filter(pathway__active=True),
+        required=False,
+        empty_label=_("any"),
+    )
+    nationality = forms.CharField(label=_("Nationality"), max_length=100, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pathway"].label_from_instance = lambda pathway: pathway.label
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("date_from"), data.get("date_to")
+        if first and last and last < first:
+            self.add_error("date_to", _("The end of the period comes before its start."))
+        if data.get("stage") and data.get("pathway") and data["stage"].pathway != data["pathway"]:
+            self.add_error("stage", _("This stage belongs to another pathway."))
+        return data
+
+    def scope(self) -> Scope:
+        """The filters as an aggregates.Scope; an invalid form counts everything."""
+        if not self.is_valid():
+            return Scope()
+        data = self.cleaned_data
+        return Scope(
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            team_id=data["team"].pk if data.get("team") else None,
+            pathway_id=data["pathway"].pk if data.get("pathway") else None,
+            stage_id=data["stage"].pk if data.get("stage") else None,
+            nationality=(data.get("nationality") or "").strip(),
+        )
 
 
 # Configuration (administrators) -------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kinlink.accounts.roles import Role, may_see_reports, works_on_records
 from kinlink.audit.models import Action
 from kinlink.audit.services import record
+from kinlink.web import dates
 
 from . import aggregates, charts, forms, selectors, services
 from .models import (
@@ -575,35 +576,54 @@ def _require_reports(request: HttpRequest) -> None:
         )
 
 
+def _report_scope(request: HttpRequest) -> tuple[forms.ReportFilterForm, aggregates.Scope]:
+    form = forms.ReportFilterForm(request.GET or None)
+    return form, form.scope()
+
+
 @login_required
 def reports(request: HttpRequest) -> HttpResponse:
     _require_reports(request)
     today = timezone.localdate()
+    language = translation.get_language() or "en"
     rtl = translation.get_language_bidi()
-    moves = aggregates.load_moves()
-    over_time = aggregates.stages_over_time(today, moves=moves)
-    times = aggregates.time_in_stage(moves)
-    outcomes = aggregates.case_outcomes()
-    overdue = aggregates.overdue_tasks(today)
+    calendar = getattr(request, "calendar", "gregorian")
+    form, scope = _report_scope(request)
+    periods = dates.month_ends(scope.end(today), calendar, first=scope.date_from, months=12)[
+        -aggregates.MAX_MONTHS :
+    ]
+    moves = aggregates.load_moves(scope)
+    over_time = aggregates.stages_over_time(today, moves=moves, scope=scope, periods=periods)
+    times = aggregates.time_in_stage(moves, scope)
+    outcomes = aggregates.case_outcomes(scope)
+    overdue = aggregates.overdue_tasks(today, scope)
+    months = [dates.format_month(day, calendar, language) for day in over_time.periods]
     context = {
+        "form": form,
+        "filtered": bool(request.GET) and form.is_valid(),
+        "querystring": request.GET.urlencode(),
         "over_time": over_time,
+        "months": months,
         "times": times,
         "outcomes": outcomes,
-        "referrals": aggregates.referral_outcomes(),
+        "referrals": aggregates.referral_outcomes(scope),
         "referral_outcomes": [label for _value, label in ReferralOutcome.choices],
         "overdue": overdue,
-        "charts": report_charts(over_time, times, outcomes, overdue, rtl),
+        "charts": report_charts(over_time, times, outcomes, overdue, rtl, months),
         "csv_tables": aggregates.CSV_TABLES,
     }
     return render(request, "cases/reports.html", context)
 
 
-def report_charts(over_time, times, outcomes, overdue, rtl: bool) -> dict[str, charts.Chart]:
+def report_charts(
+    over_time, times, outcomes, overdue, rtl: bool, months: list[str] | None = None
+) -> dict[str, charts.Chart]:
     spreads = [_spread(t) if t.stays is not None else t.stage.label for t in times]
+    months = months or [day.strftime("%Y-%m") for day in over_time.periods]
     return {
         "over_time": charts.stacked_columns(
             _("Cases per stage at the end of each month"),
-            [day.strftime("%Y-%m") for day in over_time.periods],
+            months,
             [(s.stage.label, [c.count for c in s.cells]) for s in over_time.series],
             rtl=rtl,
         ),
@@ -628,8 +648,15 @@ def report_csv(request: HttpRequest, table: str) -> HttpResponse:
     _require_reports(request)
     if table not in aggregates.CSV_TABLES:
         raise Http404(_("No such report."))
-    header, rows = aggregates.csv_table(table)
-    record(Action.EXPORT, object_type="cases.report", object_id=table)
+    form, scope = _report_scope(request)
+    header, rows = aggregates.csv_table(table, scope=scope)
+    filters = {key: value for key, value in request.GET.items() if value and key in form.fields}
+    record(
+        Action.EXPORT,
+        object_type="cases.report",
+        object_id=table,
+        detail={"filters": filters} if filters else None,
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="kinlink-cases-{table}.csv"'
     writer = csv.writer(response)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import jdatetime
 from django.utils import timezone
@@ -42,3 +42,35 @@ def format_date(
 def solar_hijri_year(gregorian_year: int) -> str:
     """The Solar Hijri year that holds most of a Gregorian year (1965 → 1344)."""
     return str(gregorian_year - 621)
+
+
+def month_start(value: date, calendar: str) -> date:
+    """The first day of the month holding `value`, in the given calendar (as a Gregorian date)."""
+    if calendar == "solar_hijri":
+        jvalue = jdatetime.date.fromgregorian(date=value)
+        return jdatetime.date(jvalue.year, jvalue.month, 1).togregorian()
+    return value.replace(day=1)
+
+
+def month_ends(
+    last: date, calendar: str, *, first: date | None = None, months: int = 12
+) -> list[date]:
+    """The last day of each month of the calendar, oldest first, ending with `last` itself
+    (the month in progress). From the month holding `first` when given, else `months` months."""
+    ends = [last]
+    start = month_start(last, calendar)
+    while (start > first) if first is not None else (len(ends) < months):
+        previous = start - timedelta(days=1)
+        ends.append(previous)
+        start = month_start(previous, calendar)
+    return list(reversed(ends))
+
+
+def format_month(value: date, calendar: str, language: str) -> str:
+    """A month as year and month number in the user's calendar and the language's digits:
+    2025-03 or, in the Solar Hijri calendar, 1403/12."""
+    if calendar == "solar_hijri":
+        text = jdatetime.date.fromgregorian(date=value).strftime("%Y/%m")
+    else:
+        text = value.strftime("%Y-%m")
+    return localise_digits(text, language)

@@ -3,10 +3,13 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from kinlink.audit.models import Entry
 from kinlink.cases import aggregates, charts, services
+from kinlink.cases.models import Pathway
 from kinlink.people.services import create_person
+from kinlink.web import dates
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +156,128 @@ def test_a_hidden_count_draws_no_segment_in_a_stacked_column():
 
 def test_axes_end_on_four_whole_numbered_steps():
     assert [charts.axis_top(v) for v in (0, 3, 7, 11, 23, 180)] == [4, 4, 8, 20, 40, 200]
+
+
+# Filters -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def five_in_the_south(omid, stage):
+    """Five cases of the South team, of Albanian persons, still in first contact."""
+    cases = []
+    for i in range(5):
+        person = create_person(
+            names=[{"given_name": f"South {i}"}], caseworker=omid, nationality="Albanian"
+        )
+        cases.append(services.open_case(user=omid, person=person, opened_on=date(2025, 2, 3)))
+    return cases
+
+
+def test_reports_follow_the_team_pathway_and_nationality(six_cases, five_in_the_south, omid):
+    today = date(2025, 3, 15)
+    everything = aggregates.overdue_tasks(today)
+    south = aggregates.overdue_tasks(today, aggregates.Scope(team_id=omid.team_id))
+    albanian = aggregates.overdue_tasks(today, aggregates.Scope(nationality="albanian"))
+    north = aggregates.overdue_tasks(today, aggregates.Scope(team_id=six_cases[0].team_id))
+    assert north.total.count == 15 and south.total.count == everything.total.count - 15
+    assert albanian.total.count == south.total.count >= 5
+    other = Pathway.objects.create(name="Other")
+    assert aggregates.overdue_tasks(today, aggregates.Scope(pathway_id=other.pk)).by_stage == []
+
+
+def test_the_period_selects_the_stays_that_ended_within_it(six_cases):
+    february = aggregates.Scope(date_from=date(2025, 2, 1), date_to=date(2025, 2, 28))
+    rows = _by_code(aggregates.time_in_stage(scope=february))
+    assert rows["first_contact"].stays is None  # one stay ended in February: hidden
+    january = aggregates.Scope(date_to=date(2025, 1, 31))
+    assert _by_code(aggregates.time_in_stage(scope=january))["first_contact"].stays == 5
+
+
+def test_the_period_sets_the_months_shown_over_time(six_cases):
+    scope = aggregates.Scope(date_from=date(2025, 1, 10), date_to=date(2025, 2, 20))
+    data = aggregates.stages_over_time(date(2025, 3, 15), scope=scope)
+    assert data.periods == [date(2025, 1, 31), date(2025, 2, 20)]
+    assert [c.count for c in _by_code(data.series)["transit"].cells] == [5, 6]
+
+
+def test_a_stage_narrows_every_table_to_that_stage(six_cases, stage):
+    scope = aggregates.Scope(stage_id=stage("transit").pk)
+    data = aggregates.stages_over_time(date(2025, 3, 15), months=2, scope=scope)
+    assert [s.stage.code for s in data.series] == ["transit"]
+    overdue = aggregates.overdue_tasks(date(2025, 3, 15), scope)
+    assert [c.key for c in overdue.by_stage] == ["In transit"] and overdue.total.count == 15
+
+
+def test_the_csv_follows_the_filters_and_still_hides_small_counts(client, make_user, six_cases):
+    client.force_login(make_user("lina", "analyst"))
+
+    def table(query: str) -> dict[str, list[str]]:
+        response = client.get(f"/en/cases/reports/time-in-stage.csv{query}")
+        return {row[0]: row for row in csv.reader(io.StringIO(response.content.decode()))}
+
+    assert table("")["First contact"][1] == "6"
+    assert table("?date_from=2025-02-01")["First contact"][1:3] == ["<5", ""]
+    export = Entry.objects.filter(action="export", object_id="time-in-stage").order_by("seq").last()
+    assert export.detail == {"filters": {"date_from": "2025-02-01"}}
+
+
+def test_the_report_page_shows_the_filters_and_links_the_csv_with_them(
+    client, make_user, six_cases
+):
+    client.force_login(make_user("lina", "analyst"))
+    page = client.get("/en/cases/reports/?date_from=2025-01-01&nationality=Iranian")
+    html = page.content.decode()
+    assert 'id="report-filters"' in html
+    assert "time-in-stage.csv?date_from=2025-01-01&amp;nationality=Iranian" in html
+    wrong = client.get("/en/cases/reports/?date_from=2025-03-01&date_to=2025-01-01")
+    assert wrong.status_code == 200 and "comes before its start" in wrong.content.decode()
+
+
+def test_the_reports_api_takes_the_same_filters(make_user, six_cases):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    token, _created = Token.objects.get_or_create(user=make_user("lina", "analyst"))
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    tables = {t["name"]: t for t in api.get("/api/case-reports/?date_from=2025-02-01").json()}
+    stays = {row[0]: row for row in tables["time-in-stage"]["rows"]}
+    assert stays["First contact"][1] == "<5"
+    bad = api.get("/api/case-reports/?date_from=2025-03-01&date_to=2025-01-01")
+    assert bad.status_code == 400 and "date_to" in bad.json()
+
+
+# Calendars ---------------------------------------------------------------------------------
+
+
+def test_chart_months_follow_the_solar_hijri_calendar_and_persian_digits(
+    client, make_user, six_cases
+):
+    lina = make_user("lina", "analyst")
+    client.force_login(lina)
+    today = timezone.localdate()
+    gregorian = client.get("/fa/cases/reports/").content.decode()
+    assert dates.format_month(today, "gregorian", "fa") in gregorian
+    lina.calendar = "solar_hijri"
+    lina.save()
+    page = client.get("/fa/cases/reports/").content.decode()
+    month = dates.format_month(today, "solar_hijri", "fa")  # e.g. ۱۴۰۵/۰۹
+    assert month.startswith("۱۴") and page.count(month) >= 2  # the chart and its table
+    assert dates.format_month(today, "gregorian", "fa") not in page
+    english = client.get("/en/cases/reports/").content.decode()
+    assert dates.format_month(today, "solar_hijri", "en") in english
+
+
+def test_solar_hijri_month_ends_fall_on_the_last_day_of_each_solar_month():
+    ends = dates.month_ends(date(2025, 3, 25), "solar_hijri", months=3)
+    # Esfand 1403 ended on 20 March 2025; Bahman on 18 February.
+    assert ends == [date(2025, 2, 18), date(2025, 3, 20), date(2025, 3, 25)]
+    assert [dates.format_month(d, "solar_hijri", "en") for d in ends] == [
+        "1403/11",
+        "1403/12",
+        "1404/01",
+    ]
+    assert dates.month_ends(date(2025, 3, 25), "gregorian", first=date(2025, 2, 2)) == [
+        date(2025, 2, 28),
+        date(2025, 3, 25),
+    ]
