@@ -11,13 +11,15 @@ import logging
 import smtplib
 from collections import defaultdict
 from datetime import date, timedelta
-from itertools import islice
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from kinlink.accounts.models import User
 from kinlink.accounts.roles import Role
@@ -197,24 +199,45 @@ def mail_is_configured() -> bool:
     return settings.EMAIL_BACKEND != DUMMY_BACKEND
 
 
-def _line(reminder: Reminder) -> str:
+def recipient_language(user) -> str:
+    """The language the user chose in Preferences, else the site's default."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    return user.language if user.language in codes else settings.LANGUAGE_CODE
+
+
+def _line(reminder: Reminder) -> dict:
     task = reminder.task
-    title = task.title if task.kind != TaskKind.FREE else "a task added by hand"
-    state = "overdue" if reminder.kind == ReminderKind.OVERDUE else "due"
-    return f"- {task.case.reference}: {title} ({state} {reminder.due_on.isoformat()})"
+    # Plan and renewal titles are kinlink's own words (shown in the recipient's language);
+    # a title typed by hand may name a person, so it stays out of the email.
+    title = task.label if task.kind != TaskKind.FREE else gettext("a task added by hand")
+    return {"reference": task.case.reference, "title": title, "due_on": reminder.due_on}
 
 
-def _message(reminders: list[Reminder]) -> tuple[str, str]:
-    overdue = sum(1 for r in reminders if r.kind == ReminderKind.OVERDUE)
-    soon = len(reminders) - overdue
-    subject = f"kinlink: {overdue} overdue, {soon} due within {DUE_SOON_DAYS} days"
-    base = getattr(settings, "KINLINK_BASE_URL", "").rstrip("/")
-    link = f"\n\nOpen kinlink: {base}/en/cases/deadlines/" if base else ""
-    lines = [_line(r) for r in islice(reminders, EMAIL_MAX_LINES)]
-    if len(reminders) > EMAIL_MAX_LINES:
-        lines.append(f"- and {len(reminders) - EMAIL_MAX_LINES} more")
-    body = "\n".join(lines)
-    return subject, f"Tasks that need you:\n\n{body}{link}\n"
+def _message(reminders: list[Reminder], recipient) -> tuple[str, str, str]:
+    """Subject, body and language of one person's reminder email, written in the language
+    and calendar of their preferences."""
+    language = recipient_language(recipient)
+    with translation.override(language):
+        overdue = [r for r in reminders if r.kind == ReminderKind.OVERDUE]
+        due_soon = [r for r in reminders if r.kind != ReminderKind.OVERDUE]
+        shown_overdue = overdue[:EMAIL_MAX_LINES]
+        shown_soon = due_soon[: max(EMAIL_MAX_LINES - len(shown_overdue), 0)]
+        base = getattr(settings, "KINLINK_BASE_URL", "").rstrip("/")
+        context = {
+            "overdue": [_line(r) for r in shown_overdue],
+            "due_soon": [_line(r) for r in shown_soon],
+            "overdue_count": len(overdue),
+            "due_soon_count": len(due_soon),
+            "more": len(reminders) - len(shown_overdue) - len(shown_soon),
+            "link": f"{base}{reverse('cases:deadlines')}" if base else "",
+            "calendar": recipient.calendar or "gregorian",
+        }
+        subject = render_to_string(
+            "cases/email/reminders_subject.txt",
+            {"overdue": len(overdue), "soon": len(due_soon), "days": DUE_SOON_DAYS},
+        )
+        body = render_to_string("cases/email/reminders.txt", context)
+    return " ".join(subject.split()), body.strip() + "\n", language
 
 
 def email_pending_reminders(today: date) -> int:
@@ -230,7 +253,7 @@ def email_pending_reminders(today: date) -> int:
             recipient__is_active=True,
         )
         .exclude(recipient__email="")
-        .select_related("task", "task__case", "recipient")
+        .select_related("task", "task__case", "task__document__document_type", "recipient")
         .order_by("recipient_id", "kind", "due_on")
     )
     by_recipient: dict[int, list[Reminder]] = defaultdict(list)
@@ -238,9 +261,13 @@ def email_pending_reminders(today: date) -> int:
         by_recipient[reminder.recipient_id].append(reminder)
     sent = 0
     for recipient_id, reminders in by_recipient.items():
-        subject, body = _message(reminders)
+        recipient = reminders[0].recipient
+        subject, body, language = _message(reminders, recipient)
+        email = EmailMessage(
+            subject, body, to=[recipient.email], headers={"Content-Language": language}
+        )
         try:
-            send_mail(subject, body, None, [reminders[0].recipient.email])
+            email.send()
         except (smtplib.SMTPException, OSError) as exc:
             log.warning("reminder email to user %s failed: %s", recipient_id, exc)
             continue

@@ -3,9 +3,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from kinlink.cases import selectors, services
 from kinlink.cases.models import Document, Reminder, Task, TaskKind, TaskStatus
+from kinlink.web.dates import format_date
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +165,61 @@ def test_a_long_reminder_email_lists_fifty_tasks_and_counts_the_rest(
     body = next(m for m in mailoutbox if m.to == ["sara@example.org"]).body
     assert body.count(f"- {case.reference}:") == 50 and "- and 5 more" in body
     assert not Reminder.objects.filter(recipient=sara, emailed_at__isnull=True).exists()
+
+
+# The email in the recipient's language ---------------------------------------------------
+
+
+def _mail_to(mailoutbox, user):
+    return next(m for m in mailoutbox if m.to == [user.email])
+
+
+def _in(language: str, singular: str, plural: str, count: int) -> str:
+    with translation.override(language):
+        return ngettext(singular, plural, count) % {"counter": count}
+
+
+OVERDUE_HEADING = ("%(counter)s overdue task", "%(counter)s overdue tasks")
+
+
+@pytest.mark.parametrize("language", ["fa", "sq"])
+def test_the_reminder_email_is_written_in_the_recipients_language(
+    tasks, sara, with_email, mailoutbox, settings, language
+):
+    settings.KINLINK_BASE_URL = "https://kinlink.example.org"
+    sara.language = language
+    sara.save()
+    services.run_daily_reminders(TODAY)
+    mail = _mail_to(mailoutbox, sara)
+    heading = _in(language, *OVERDUE_HEADING, 1)
+    assert heading != _in("en", *OVERDUE_HEADING, 1)  # a translated heading, not English
+    assert heading in mail.body and _in("en", *OVERDUE_HEADING, 1) not in mail.body
+    with translation.override(language):
+        assert gettext("due on") in mail.body
+    assert f"https://kinlink.example.org/{language}/cases/deadlines/" in mail.body
+    assert mail.extra_headers["Content-Language"] == language
+    assert translation.get_language() == "en"  # the job leaves the active language alone
+
+
+def test_a_persian_reminder_email_shows_dates_in_the_recipients_calendar_and_digits(
+    tasks, sara, with_email, mailoutbox
+):
+    sara.language, sara.calendar = "fa", "solar_hijri"
+    sara.save()
+    services.run_daily_reminders(TODAY)
+    mail = _mail_to(mailoutbox, sara)
+    overdue_on = TODAY - timedelta(days=2)
+    assert format_date(overdue_on, "solar_hijri", "fa") in mail.body  # ۱۴۰۳/۱۲/۱۸
+    assert overdue_on.isoformat() not in mail.body
+    assert "۱" in mail.subject and "1" not in mail.subject
+
+
+def test_a_reminder_email_without_a_language_preference_is_in_english(
+    tasks, nadia, with_email, mailoutbox
+):
+    nadia.language = ""
+    nadia.save()
+    services.run_daily_reminders(TODAY)
+    mail = _mail_to(mailoutbox, nadia)
+    assert mail.subject == "kinlink: 1 overdue, 0 due within 7 days"
+    assert mail.extra_headers["Content-Language"] == "en"
