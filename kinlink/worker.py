@@ -19,6 +19,8 @@ DAILY_JOBS: list[tuple[str, str]] = [
         "renewal tasks for expiring documents, reminders for due and overdue tasks",
     ),
     ("apply_retention", "pseudonymise or delete records past their retention period"),
+    ("testimony_exports", "finish evidence exports left waiting or interrupted"),
+    ("testimony_encrypt_attachments", "encrypt testimony attachments stored in the clear"),
 ]
 
 

@@ -16,6 +16,14 @@ from .sensitive import Sealed, SealedTextField
 from .services import record
 
 CANARY_TEXT = "kinlink field-key canary"
+# Files encrypted with the field keys, re-encrypted after the sealed values: label ->
+# function returning how many files it re-encrypted. Apps register theirs in `ready()`,
+# so `audit` imports no domain app.
+FILE_ROTATIONS: dict[str, Callable[[], int]] = {}
+
+
+def register_file_rotation(label: str, rotate: Callable[[], int]) -> None:
+    FILE_ROTATIONS[label] = rotate
 
 
 def new_key() -> str:
@@ -99,4 +107,7 @@ def rotate_field_keys(
     if canary is not None:
         KeyCanary.objects.filter(pk=1).update(token=fernet.rotate(canary.token.encode()).decode())
     record(Action.SYSTEM, detail={"key_rotation": {"values": done}})
+    for label, rotate in FILE_ROTATIONS.items():
+        if files := rotate():
+            by_model[label] = files
     return RotationReport(done, by_model)

@@ -16,7 +16,14 @@ Contents (all text UTF-8, JSON not escaped, so what a court reads is what was ch
 Only testimonies whose newest consent covers the purpose go in (`PURPOSE_USES`); people
 appear by name only with a naming consent in force for the purpose, everyone else by their
 pseudonym for this recipient (`redaction.py`). An attachment that shows who someone is
-(voice, face, name) is left out when anyone in its testimony is a pseudonym.
+(voice, face, name) is left out when anyone in its testimony is a pseudonym. People the
+account names who are not linked (listed by a caseworker) get pseudonyms too, and names
+found in the person registry become "[name withheld]".
+
+A bundle holds what its purpose allows and no more: the account's version in force (never
+earlier versions; the manifest names the version of every account and event), no list of
+people mentioned, and for an anonymised report no interviewer, place recorded or source
+address. Only the text of testimonies in the bundle is read.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ import io
 import json
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import IO, Any
@@ -43,7 +50,7 @@ from kinlink.audit.models import Action, Entry
 from kinlink.audit.sensitive import reveal
 from kinlink.audit.services import record
 from kinlink.names import normalize
-from kinlink.people.models import Person
+from kinlink.people.models import Person, PersonName
 
 from . import keys, selectors
 from .models import (
@@ -51,13 +58,15 @@ from .models import (
     Attachment,
     Event,
     EvidenceExport,
+    MentionedPerson,
     Participant,
     ParticipantRole,
+    PlaceAlias,
     Purpose,
     Recipient,
     Testimony,
 )
-from .redaction import PersonToRedact, Pseudonyms, Redactor
+from .redaction import WORD, PersonToRedact, Pseudonyms, Redactor
 from .services import AttachmentIntegrityError, check_attachment
 from .verify import FORMAT, MANIFEST, SUMS, sha256_hex
 
@@ -78,11 +87,15 @@ EVENT_COLUMNS = [
     "victims",
     "alleged_perpetrators",
     "passage",
+    "version",
 ]
 README = """Evidence bundle {reference}
 Recipient: {recipient}
 Purpose: {purpose}
 Created: {created_at} by {created_by}
+
+Each account is the version in force when the bundle was made; manifest.json names the
+version of every account and event (corrections are new versions, kept by the issuer).
 
 Every file of this bundle is listed with its SHA-256 and size in manifest.json, and again
 in SHA256SUMS together with the SHA-256 of manifest.json itself. To check the bundle:
@@ -152,7 +165,17 @@ def _people(testimonies: list[Testimony]) -> dict[int, Person]:
     return Person.objects.filter(pk__in=ids).prefetch_related("names").in_bulk()
 
 
-def build_redactor(persons: dict[int, Person], purpose: str, key: bytes) -> Redactor:
+def build_redactor(
+    persons: dict[int, Person],
+    purpose: str,
+    key: bytes,
+    mentions: Iterable[tuple[int, list[str]]] = (),
+    others: Iterable[str] = (),
+    places: Iterable[str] = (),
+) -> Redactor:
+    """The redactor of one bundle: its linked people (named when they consented for the
+    purpose), the people its accounts mention (`(mention id, names)`: always pseudonyms),
+    registry names no one in the bundle bears, and the gazetteer's place names."""
     named = selectors.named_persons(persons, purpose) if purpose in NAMING_PURPOSES else set()
     pseudonym = Pseudonyms(key)
     people = []
@@ -174,7 +197,56 @@ def build_redactor(persons: dict[int, Person], purpose: str, key: bytes) -> Reda
                 pseudonym=None if pid in named else pseudonym(pid),
             )
         )
-    return Redactor(people)
+    for mention_id, names in mentions:
+        # Negative ids: a mention's pseudonym never equals a registry person's.
+        people.append(
+            PersonToRedact(person_id=-mention_id, names=names, pseudonym=pseudonym(-mention_id))
+        )
+    return Redactor(people, others=others, places=places)
+
+
+def _mentions(testimonies: list[Testimony], reason: str) -> list[tuple[int, list[str]]]:
+    found = []
+    for mention in MentionedPerson.objects.filter(testimony__in=testimonies).order_by("id"):
+        names = reveal(mention, "names", reason=reason) or ""
+        found.append((mention.pk, [n for n in names.splitlines() if n.strip()]))
+    return found
+
+
+_ARABIC_TO_PERSIAN = str.maketrans({"\u064a": "\u06cc", "\u0643": "\u06a9"})
+_PERSIAN_TO_ARABIC = str.maketrans({"\u06cc": "\u064a", "\u06a9": "\u0643"})
+
+
+def registry_names(texts: Iterable[str], exclude: Iterable[int]) -> list[str]:
+    """Words of the texts that are a given or family name of someone in the person
+    registry other than `exclude` (the bundle's people), in any script."""
+    words: set[str] = set()
+    for text in texts:
+        for match in WORD.finditer(text or ""):
+            word = match.group(0)
+            if len(word) >= 2 and not word.isdigit():
+                words |= {
+                    word,
+                    word.title(),
+                    word.translate(_ARABIC_TO_PERSIAN),
+                    word.translate(_PERSIAN_TO_ARABIC),
+                }
+    found: set[str] = set()
+    ordered, excluded = sorted(words), list(exclude)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        rows = (
+            PersonName.objects.filter(Q(given_name__in=chunk) | Q(family_name__in=chunk))
+            .exclude(person_id__in=excluded)
+            .values_list("given_name", "family_name")
+        )
+        for given, family in rows:
+            found |= {part for part in (given, family) if part in words}
+    return sorted(found)
+
+
+def place_names() -> list[str]:
+    return list(PlaceAlias.objects.values_list("name", flat=True).distinct())
 
 
 # -- contents ------------------------------------------------------------------------------
@@ -233,6 +305,7 @@ def _event_row(
         "victims": labels(ParticipantRole.VICTIM),
         "alleged_perpetrators": labels(ParticipantRole.PERPETRATOR),
         "passage": redactor.redact(passage or ""),
+        "version": event.version,
     }
 
 
@@ -262,9 +335,8 @@ def _add_testimony(
     redactor: Redactor,
     persons: dict[int, Person],
     purpose: str,
-    reason: str,
+    account: str,
 ) -> dict[str, Any]:
-    account = reveal(testimony, "account", reason=reason) or ""
     account_path = f"accounts/{testimony.reference}.txt"
     bundle.add_text(account_path, redactor.redact(account))
     pseudonymised = any(
@@ -292,20 +364,24 @@ def _add_testimony(
         "reference": testimony.reference,
         "witness": redactor.label(witness.pk, _display_name(witness)),
         "recorded_on": testimony.recorded_on.isoformat(),
-        "recorded_place": redactor.redact(testimony.recorded_place),
         "language": testimony.language,
         "source": testimony.source_kind,
-        "source_url": redactor.redact(testimony.source_url),
         "source_captured_on": testimony.source_captured_on.isoformat()
         if testimony.source_captured_on
         else "",
         "uses_in_force": sorted(selectors.uses_in_force(testimony)),
         "account": account_path,
+        "account_version": testimony.account_version,
         "events": [event.pk for event in testimony.events.all()],
         "attachments": attachments,
     }
-    if purpose != Purpose.ANONYMISED_REPORT and testimony.interviewer is not None:
-        entry["interviewer"] = testimony.interviewer.display_name
+    if purpose != Purpose.ANONYMISED_REPORT:
+        # Where and by whom, and a publication's address, can point to the witness:
+        # only for purposes where the witness may be named.
+        entry["recorded_place"] = redactor.redact(testimony.recorded_place)
+        entry["source_url"] = redactor.redact(testimony.source_url)
+        if testimony.interviewer is not None:
+            entry["interviewer"] = testimony.interviewer.display_name
     return entry
 
 
@@ -327,6 +403,8 @@ def _audit_extract(testimonies: list[Testimony], redactor: Redactor) -> list[dic
         "testimony.event": set(),
         "testimony.participant": set(),
         "testimony.attachment": set(),
+        "testimony.accountversion": set(),
+        "testimony.eventversion": set(),
     }
     for testimony in testimonies:
         ids["testimony.testimonyconsent"] |= {
@@ -336,6 +414,14 @@ def _audit_extract(testimonies: list[Testimony], redactor: Redactor) -> list[dic
             ids["testimony.event"].add(str(event.pk))
             ids["testimony.participant"] |= {str(p.pk) for p in event.participants.all()}
         ids["testimony.attachment"] |= {str(a.pk) for a in testimony.attachments.all()}
+        ids["testimony.accountversion"] |= {
+            str(pk) for pk in testimony.versions.values_list("pk", flat=True)
+        }
+        ids["testimony.eventversion"] |= {
+            str(pk)
+            for event in testimony.events.all()
+            for pk in event.versions.values_list("pk", flat=True)
+        }
     condition = Q(pk__in=[])
     for object_type, object_ids in ids.items():
         if object_ids:
@@ -405,8 +491,19 @@ def _close(handles: Iterable[IO[bytes]]) -> None:
         handle.close()
 
 
-def export_evidence(*, user, recipient: str, purpose: str, note: str = "") -> EvidenceExport:
-    """Build, store and audit a bundle of what the user may see and consent allows."""
+Progress = Callable[[int, int], None]
+
+
+def export_evidence(
+    *,
+    user,
+    recipient: str,
+    purpose: str,
+    note: str = "",
+    progress: Progress | None = None,
+) -> EvidenceExport:
+    """Build, store and audit a bundle of what the user may see and consent allows.
+    `progress(done, total)` is called as testimonies are added (for background jobs)."""
     if not selectors.may_export_evidence(user):
         raise PermissionDenied(_("Only supervisors and data-protection officers export evidence."))
     if purpose not in Purpose.values:
@@ -420,11 +517,35 @@ def export_evidence(*, user, recipient: str, purpose: str, note: str = "") -> Ev
     reference = _next_reference()
     reason = f"evidence export {reference} to {target.name} ({purpose})"
     persons = _people(testimonies)
-    redactor = build_redactor(persons, purpose, keys.key_bytes(target.pseudonym_key.token))
+    accounts = {t.pk: reveal(t, "account", reason=reason) or "" for t in testimonies}
+    texts = [*accounts.values(), note]
+    texts += [t.recorded_place for t in testimonies]
+    for testimony in testimonies:
+        for event in testimony.events.all():
+            texts += [event.place_detail, *(p.description for p in event.participants.all())]
+    redactor = build_redactor(
+        persons,
+        purpose,
+        keys.key_bytes(target.pseudonym_key.token),
+        mentions=_mentions(testimonies, reason),
+        others=registry_names(texts, exclude=persons),
+        places=place_names(),
+    )
     bundle = _Bundle()
     try:
         export = _fill_and_store(
-            bundle, user, target, purpose, note, reference, reason, testimonies, persons, redactor
+            bundle,
+            user,
+            target,
+            purpose,
+            note,
+            reference,
+            reason,
+            testimonies,
+            persons,
+            redactor,
+            accounts,
+            progress,
         )
     except AttachmentIntegrityError as exc:
         raise ValidationError(
@@ -449,14 +570,21 @@ def _fill_and_store(
     testimonies: list[Testimony],
     persons: dict[int, Person],
     redactor: Redactor,
+    accounts: dict[int, str],
+    progress: Progress | None = None,
 ) -> EvidenceExport:
     created_at = timezone.now()
     listed, rows = [], []
-    for testimony in testimonies:
-        listed.append(_add_testimony(bundle, testimony, redactor, persons, purpose, reason))
+    # One more step than testimonies: writing and storing the archive.
+    total = len(testimonies) + 1
+    for done, testimony in enumerate(testimonies, 1):
+        account = accounts[testimony.pk]
+        listed.append(_add_testimony(bundle, testimony, redactor, persons, purpose, account))
         rows += [
             _event_row(e, testimony, redactor, persons, reason) for e in testimony.events.all()
         ]
+        if progress is not None:
+            progress(done, total)
     bundle.add_json("testimonies.json", listed)
     bundle.add_json("events.json", rows)
     bundle.add_text("events.csv", _events_csv(rows))
@@ -481,6 +609,13 @@ def _fill_and_store(
         "created_at": created_at.isoformat(timespec="seconds"),
         "created_by": user.username,
         "testimonies": [t.reference for t in testimonies],
+        "versions": {
+            t.reference: {
+                "account": t.account_version,
+                "events": {str(e.pk): e.version for e in t.events.all()},
+            }
+            for t in testimonies
+        },
         "counts": {
             "testimonies": len(testimonies),
             "events": len(rows),

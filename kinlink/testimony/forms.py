@@ -214,3 +214,52 @@ class AliasForm(forms.Form):
 
 class EventTypeForm(forms.Form):
     name = forms.CharField(label=_("New event type"), max_length=100)
+
+
+class CorrectAccountForm(forms.Form):
+    account = forms.CharField(
+        label=_("Corrected account (the whole text)"),
+        widget=forms.Textarea(attrs={"rows": 10, "dir": "auto"}),
+    )
+    reason = forms.CharField(label=_("Why is it corrected?"), max_length=500)
+
+
+class CorrectEventForm(EventForm):
+    keep_passage = forms.BooleanField(
+        label=_("Keep the supporting passage as it is"), required=False, initial=True
+    )
+    reason = forms.CharField(label=_("Why is it corrected?"), max_length=500)
+
+    @classmethod
+    def initial_for(cls, event) -> dict:
+        participants = list(event.participants.all())
+
+        def of(role: str, described: bool):
+            if described:
+                return "\n".join(
+                    p.description for p in participants if p.role == role and not p.person_id
+                )
+            return [p.person_id for p in participants if p.role == role and p.person_id]
+
+        return {
+            "event_type": event.event_type_id,
+            "place": event.place_id,
+            "place_detail": event.place_detail,
+            "start": event.start,
+            "start_precision": event.start_precision,
+            "end": event.end,
+            "end_precision": event.end_precision,
+            "victims": of("victim", False),
+            "victim_descriptions": of("victim", True),
+            "perpetrators": of("perpetrator", False),
+            "perpetrator_descriptions": of("perpetrator", True),
+        }
+
+
+class MentionForm(forms.Form):
+    names = forms.CharField(
+        label=_(
+            "Names and other names of one person the account mentions (one a line, any script)"
+        ),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
+    )

@@ -104,6 +104,8 @@ class Testimony(AuditedModel):
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="testimonies"
     )
+    # The number of the account's version in force (see AccountVersion).
+    account_version = models.PositiveIntegerField(_("version of the account"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -276,6 +278,7 @@ class Event(AuditedModel):
     passage_start = models.PositiveIntegerField(null=True, blank=True)
     passage_end = models.PositiveIntegerField(null=True, blank=True)
     passage = SealedTextField(_("supporting passage"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -336,6 +339,9 @@ class Attachment(AuditedModel):
     identifies_people = models.BooleanField(
         _("shows who someone is (voice, face, name)"), default=True
     )
+    # Encrypted at rest (`attachments.py`); False only for files stored before encryption,
+    # until `testimony_encrypt_attachments` has run.
+    encrypted = models.BooleanField(default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -422,3 +428,126 @@ class EvidenceExport(AuditedModel):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class AccountVersion(AuditedModel):
+    """One version of a testimony's account. Versions are only ever added: a correction is
+    a new version (who, when, why) and the original stays readable in version 1."""
+
+    testimony = models.ForeignKey(Testimony, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    account = SealedTextField(_("account"))
+    reason = models.CharField(_("why"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["testimony", "-number"]
+        verbose_name = _("version of an account")
+        verbose_name_plural = _("versions of accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["testimony", "number"], name="testimony_account_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.testimony_id} v{self.number}"
+
+
+class EventVersion(AuditedModel):
+    """One version of an event: a sealed JSON snapshot of its fields, participants and
+    passage. Added, never changed; version 1 is the event as first recorded."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    snapshot = SealedTextField()
+    reason = models.CharField(_("why"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "-number"]
+        verbose_name = _("version of an event")
+        verbose_name_plural = _("versions of events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "number"], name="testimony_event_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} v{self.number}"
+
+
+class MentionedPerson(AuditedModel):
+    """Someone named in an account who is not linked as a person (a cellmate, a guard, a
+    relative). A caseworker lists their names and aliases, one a line, in any script; every
+    bundle redacts them (`redaction.py`). The names are sealed like the account."""
+
+    testimony = models.ForeignKey(Testimony, on_delete=models.PROTECT, related_name="mentions")
+    names = SealedTextField(_("names and aliases"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["testimony", "id"]
+        verbose_name = _("person mentioned")
+        verbose_name_plural = _("people mentioned")
+
+    def __str__(self) -> str:
+        return f"{self.testimony_id}:{self.pk}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ExportJob(AuditedModel):
+    """An evidence export asked for and built in the background (`jobs.py`).
+
+    Progress is written with queryset updates (no audit entry per step). A job whose
+    heartbeat stopped (the process was killed) is picked up again by `testimony_exports`:
+    the bundle is built in a temporary file and stored in one transaction, so a killed
+    job leaves nothing half made and simply runs again."""
+
+    recipient = models.CharField(_("recipient"), max_length=200)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    export = models.OneToOneField(
+        EvidenceExport, null=True, blank=True, on_delete=models.SET_NULL, related_name="job"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("export in progress")
+        verbose_name_plural = _("exports in progress")
+        indexes = [models.Index(fields=["status", "heartbeat"])]
+
+    def __str__(self) -> str:
+        return f"job {self.pk} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return min(99, self.done * 100 // self.total) if self.total else 0

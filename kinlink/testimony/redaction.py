@@ -16,6 +16,12 @@ Pure Python (no Django): `evidence.py` gathers the people of a bundle and their 
   father's name) becomes "[name withheld]". Mistaking a word for a name costs a word;
   missing a name could cost a life, so ambiguity always redacts.
 * People's reference numbers (P-000123) are redacted too.
+* People the account names who are not linked to it (`MentionedPerson`: names a
+  caseworker listed) are redacted like linked people, with their own pseudonym.
+* `others` are names found in the person registry that no person of the bundle bears:
+  they become "[name withheld]" (a name shared with a registry entry proves no identity,
+  so no pseudonym). Words of a place's name in the gazetteer ("Camp Ashraf") are kept
+  when they only match such registry names.
 """
 
 from __future__ import annotations
@@ -39,7 +45,8 @@ SAME_NAME = 0.85
 # What may separate the words of one name: spaces, hyphens, the zero-width non-joiner.
 _NAME_GAP = re.compile(r"[\s\-\u200c\u200d]{1,3}")
 
-Owner = tuple[str, int]  # ("person", id) or ("relative", id)
+Owner = tuple[str, int]  # ("person", id), ("relative", id) or OTHER
+OTHER: Owner = ("other", 0)
 
 
 @dataclass
@@ -78,10 +85,22 @@ def _codes(token: str) -> frozenset[str]:
 class Redactor:
     """Redacts the names of a bundle's people from any text given to it."""
 
-    def __init__(self, people: Iterable[PersonToRedact]):
+    def __init__(
+        self,
+        people: Iterable[PersonToRedact],
+        others: Iterable[str] = (),
+        places: Iterable[str] = (),
+    ):
         self.people = {p.person_id: p for p in people}
         self._exact: dict[str, set[Owner]] = {}
         self._by_code: dict[str, list[tuple[str, Owner]]] = {}
+        self._other_exact: dict[str, set[Owner]] = {}
+        self._other_by_code: dict[str, list[tuple[str, Owner]]] = {}
+        self._places = {
+            tuple(normalize(m.group(0)) for m in WORD.finditer(place)) for place in places
+        }
+        self._places.discard(())
+        self._place_lengths = sorted({len(words) for words in self._places}, reverse=True)
         self._references: list[tuple[str, str]] = []
         for person in self.people.values():
             for name in person.names:
@@ -90,32 +109,55 @@ class Redactor:
                 self._add_name(name, ("relative", person.person_id))
             if person.reference and person.pseudonym:
                 self._references.append((person.reference, person.pseudonym))
+        for name in others:
+            self._add_name(name, OTHER, self._other_exact, self._other_by_code)
         self._cache: dict[str, frozenset[Owner]] = {}
 
-    def _add_name(self, name: str, owner: Owner) -> None:
+    def _add_name(self, name: str, owner: Owner, exact=None, by_code=None) -> None:
+        exact = self._exact if exact is None else exact
+        by_code = self._by_code if by_code is None else by_code
         for joined, pieces in name_parts(normalize(name)):
             for part in {joined, *pieces} if len(pieces) > 1 else {joined}:
                 if len(part) < 2 or part in HONORIFICS:
                     continue
-                self._exact.setdefault(part, set()).add(owner)
+                exact.setdefault(part, set()).add(owner)
                 for reading in _codes(part):
-                    self._by_code.setdefault(reading, []).append((part, owner))
+                    by_code.setdefault(reading, []).append((part, owner))
 
-    def owners(self, word: str) -> frozenset[Owner]:
-        """Whose name this (normalised) word can be."""
-        if word in self._cache:
-            return self._cache[word]
-        found = set(self._exact.get(word, ()))
+    @staticmethod
+    def _look_up(word: str, exact, by_code) -> set[Owner]:
+        found = set(exact.get(word, ()))
         if len(word) >= 2:
             for reading in _codes(word):
-                for part, owner in self._by_code.get(reading, ()):
+                for part, owner in by_code.get(reading, ()):
                     if owner not in found and token_similarity(word, part) >= SAME_NAME:
                         found.add(owner)
+        return found
+
+    def owners(self, word: str) -> frozenset[Owner]:
+        """Whose name this (normalised) word can be; OTHER alone when it is no name of the
+        bundle's people but a name in the registry."""
+        if word in self._cache:
+            return self._cache[word]
+        found = self._look_up(word, self._exact, self._by_code)
+        if not found and self._other_exact:
+            found = self._look_up(word, self._other_exact, self._other_by_code)
         self._cache[word] = frozenset(found)
         return self._cache[word]
 
+    def _in_place_names(self, words: list[str]) -> set[int]:
+        """Indexes of the words that are part of a place's name written in the text."""
+        protected: set[int] = set()
+        for i in range(len(words)):
+            for length in self._place_lengths:
+                if tuple(words[i : i + length]) in self._places:
+                    protected.update(range(i, i + length))
+                    break
+        return protected
+
     def _spans(self, text: str) -> list[tuple[int, int, frozenset[Owner]]]:
         tokens = [(m.start(), m.end(), normalize(m.group(0))) for m in WORD.finditer(text)]
+        protected = self._in_place_names([t[2] for t in tokens]) if self._places else set()
         matches: list[tuple[int, int, frozenset[Owner]]] = []
         i = 0
         while i < len(tokens):
@@ -124,18 +166,20 @@ class Redactor:
                 joined = name_parts(f"{word} {tokens[i + 1][2]}")
                 if len(joined) == 1:
                     owners = self.owners(joined[0][0])
-                    if owners:
+                    if owners and not (owners == {OTHER} and i in protected):
                         matches.append((start, tokens[i + 1][1], owners))
                         i += 2
                         continue
             owners = self.owners(word) if word else frozenset()
-            if owners:
+            if owners and not (owners == {OTHER} and i in protected):
                 matches.append((start, end, owners))
             i += 1
         return _merge(text, matches)
 
     def _replacement(self, owners: frozenset[Owner]) -> str | None:
         """None keeps the text as written."""
+        if OTHER in owners:
+            return WITHHELD
         if all(self.people[pid].pseudonym is None for _kind, pid in owners):
             return None
         if len(owners) == 1:

@@ -22,9 +22,13 @@ from kinlink.reports.aggregates import Cell, suppress
 from . import search
 from .models import (
     PURPOSE_USES,
+    AccountVersion,
     Event,
     EventType,
     EvidenceExport,
+    ExportJob,
+    JobStatus,
+    MentionedPerson,
     NamingConsent,
     Participant,
     Place,
@@ -147,6 +151,14 @@ def people_of(testimony: Testimony) -> list[Person]:
             ids.append(pid)
     persons = Person.objects.filter(pk__in=ids).prefetch_related("names").in_bulk()
     return [persons[pid] for pid in ids if pid in persons]
+
+
+def account_versions(testimony: Testimony) -> QuerySet[AccountVersion]:
+    return testimony.versions.select_related("recorded_by").order_by("-number")
+
+
+def mentions_of(testimonies: Iterable[Testimony]) -> QuerySet[MentionedPerson]:
+    return MentionedPerson.objects.filter(testimony__in=list(testimonies)).order_by("id")
 
 
 # -- places and vocabulary ----------------------------------------------------------------
@@ -325,3 +337,15 @@ def exports_visible_to(user) -> QuerySet[EvidenceExport]:
         return EvidenceExport.objects.none()
     exports = EvidenceExport.objects.select_related("recipient", "created_by")
     return exports if user.role == Role.DPO else exports.filter(created_by=user)
+
+
+def export_jobs_visible_to(user) -> QuerySet[ExportJob]:
+    """Supervisors see the jobs they asked for, data-protection officers all of them."""
+    if not may_export_evidence(user):
+        return ExportJob.objects.none()
+    jobs = ExportJob.objects.select_related("export", "requested_by")
+    return jobs if user.role == Role.DPO else jobs.filter(requested_by=user)
+
+
+def unfinished_jobs(user) -> QuerySet[ExportJob]:
+    return export_jobs_visible_to(user).filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])

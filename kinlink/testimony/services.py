@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import json
 import re
 import tempfile
 import uuid
@@ -19,6 +20,7 @@ from pathlib import PurePath
 from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
@@ -33,14 +35,17 @@ from kinlink.names import detect_script, normalize, skeleton
 from kinlink.people.models import ConsentMethod, Person
 from kinlink.people.selectors import persons_visible_to
 
-from . import search, selectors
+from . import filecrypt, search, selectors
 from .models import (
     NAMING_PURPOSES,
+    AccountVersion,
     Attachment,
     AttachmentKind,
     DatePrecision,
     Event,
     EventType,
+    EventVersion,
+    MentionedPerson,
     NamingConsent,
     Participant,
     ParticipantRole,
@@ -135,6 +140,7 @@ def record_testimony(
         caseworker=user,
         team=user.team,
     )
+    AccountVersion.objects.create(testimony=testimony, number=1, account=account, recorded_by=user)
     for use in dict.fromkeys(uses):
         _add_use_record(
             testimony,
@@ -348,8 +354,230 @@ def add_event(
             person=participant.person,
             description=participant.description.strip(),
         )
+    EventVersion.objects.create(
+        event=event, number=1, snapshot=_event_snapshot(event, quote), recorded_by=user
+    )
     _index(testimony, _event_terms(event, participants))
     return event
+
+
+def _event_snapshot(event: Event, passage: str) -> str:
+    """The event as JSON: what a version keeps (sealed, as it holds the passage)."""
+
+    def day(value: dt.date | None) -> str:
+        return value.isoformat() if value else ""
+
+    participants = [
+        {"role": p.role, "person": p.person_id, "description": p.description}
+        for p in event.participants.order_by("id")
+    ]
+    return json.dumps(
+        {
+            "type": event.event_type.code,
+            "place": event.place.name if event.place else "",
+            "place_id": event.place_id,
+            "place_detail": event.place_detail,
+            "start": day(event.start),
+            "start_precision": event.start_precision,
+            "end": day(event.end),
+            "end_precision": event.end_precision,
+            "participants": participants,
+            "passage": passage,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+# -- corrections: every change is a new version, the original is never overwritten ----------
+
+
+def _require_reason(reason: str) -> str:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why this is corrected.")})
+    return reason.strip()[:500]
+
+
+def _ensure_first_account_version(testimony: Testimony) -> None:
+    # Testimonies recorded before versions existed: their current account is version 1
+    # (the sealed value is copied as it is, without decrypting it).
+    if not testimony.versions.exists():
+        AccountVersion.objects.create(
+            testimony=testimony,
+            number=testimony.account_version,
+            account=testimony.account,
+            recorded_by=testimony.caseworker,
+        )
+
+
+@transaction.atomic
+def correct_account(*, user, testimony: Testimony, account: str, reason: str) -> AccountVersion:
+    """Correct an account: the new text becomes a new version, in force from now; every
+    earlier version stays readable in the history. Passages of events are found again in
+    the new text (their own text does not change)."""
+    _require_recorder(user)
+    _require_visible(user, testimony)
+    why = _require_reason(reason)
+    testimony = Testimony.objects.select_for_update().get(pk=testimony.pk)
+    if not account.strip():
+        raise ValidationError({"account": _("The account is empty.")})
+    current = reveal(testimony, "account", reason=f"correcting the account: {why}") or ""
+    if account == current:
+        raise ValidationError({"account": _("The account is unchanged.")})
+    _ensure_first_account_version(testimony)
+    number = testimony.account_version + 1
+    version = AccountVersion.objects.create(
+        testimony=testimony, number=number, account=account, reason=why, recorded_by=user
+    )
+    testimony.account = account
+    testimony.account_version = number
+    testimony.save()
+    for event in testimony.events.exclude(passage=None):
+        passage = reveal(event, "passage", reason="anchoring a passage in a corrected account")
+        position = account.find(passage or "\0")
+        Event.objects.filter(pk=event.pk).update(
+            passage_start=position if position >= 0 else None,
+            passage_end=position + len(passage or "") if position >= 0 else None,
+        )
+    reindex_testimony(testimony)
+    return version
+
+
+@transaction.atomic
+def correct_event(
+    *,
+    user,
+    event: Event,
+    reason: str,
+    event_type: EventType,
+    place: Place | None = None,
+    place_detail: str = "",
+    start: dt.date | None = None,
+    start_precision: str = DatePrecision.DAY,
+    end: dt.date | None = None,
+    end_precision: str = DatePrecision.DAY,
+    participants: Sequence[ParticipantInput] = (),
+    passage: str | None = None,
+) -> EventVersion:
+    """Correct an event with its whole new state; it becomes a new version and every
+    earlier version stays in the history. `passage=None` keeps the passage as it is."""
+    _require_recorder(user)
+    _require_visible(user, event.testimony)
+    why = _require_reason(reason)
+    event = Event.objects.select_for_update().select_related("testimony").get(pk=event.pk)
+    testimony = event.testimony
+    earliest, latest = _event_period(start, start_precision, end, end_precision)
+    old = reveal(event, "passage", reason=f"correcting the event: {why}") or ""
+    quote, p_start, p_end = old, event.passage_start, event.passage_end
+    if passage is not None:
+        quote, p_start, p_end = "", None, None
+    if passage is not None and passage.strip():
+        account = reveal(testimony, "account", reason="anchoring the passage of an event") or ""
+        quote, p_start, p_end = _locate_passage(account, passage, None, None)
+    for participant in participants:
+        _check_participant(user, participant)
+    if not event.versions.exists():
+        EventVersion.objects.create(
+            event=event,
+            number=event.version,
+            snapshot=_event_snapshot(event, old),
+            recorded_by=event.created_by,
+        )
+    event.event_type = event_type
+    event.place = place
+    event.place_detail = place_detail.strip()
+    event.start = _truncate(start, start_precision)
+    event.start_precision = start_precision
+    event.end = _truncate(end, end_precision)
+    event.end_precision = end_precision
+    event.earliest, event.latest = earliest, latest
+    event.passage = quote or None
+    event.passage_start, event.passage_end = p_start, p_end
+    event.version += 1
+    event.save()
+    event.participants.all().delete()
+    for participant in participants:
+        Participant.objects.create(
+            event=event,
+            role=participant.role,
+            person=participant.person,
+            description=participant.description.strip(),
+        )
+    version = EventVersion.objects.create(
+        event=event,
+        number=event.version,
+        snapshot=_event_snapshot(event, quote),
+        reason=why,
+        recorded_by=user,
+    )
+    reindex_testimony(testimony)
+    return version
+
+
+@dataclass(frozen=True)
+class VersionText:
+    number: int
+    recorded_at: dt.datetime
+    recorded_by: str
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True)
+class EventHistory:
+    event: Event
+    versions: list[VersionText]  # text: the snapshot as JSON
+
+
+def reveal_history(*, user, testimony: Testimony, reason: str) -> tuple[list, list]:
+    """Every version of the account and of each event, newest first, for a user who may
+    see the testimony; each version read is audited with the reason."""
+    _require_visible(user, testimony)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you need to read the history.")})
+    why = f"reading the history: {reason.strip()}"
+
+    def who(row) -> str:
+        return row.recorded_by.display_name if row.recorded_by else ""
+
+    accounts = [
+        VersionText(v.number, v.recorded_at, who(v), v.reason, reveal(v, "account", reason=why))
+        for v in selectors.account_versions(testimony)
+    ]
+    if not accounts:  # recorded before versions were kept, never corrected
+        text = reveal(testimony, "account", reason=why) or ""
+        by = testimony.caseworker.display_name if testimony.caseworker else ""
+        accounts = [VersionText(testimony.account_version, testimony.created_at, by, "", text)]
+    events = [
+        EventHistory(
+            event,
+            [
+                VersionText(
+                    v.number, v.recorded_at, who(v), v.reason, reveal(v, "snapshot", reason=why)
+                )
+                for v in event.versions.select_related("recorded_by").order_by("-number")
+            ],
+        )
+        for event in testimony.events.select_related("event_type").order_by("id")
+    ]
+    return accounts, events
+
+
+# -- people mentioned but not linked -------------------------------------------------------
+
+
+@transaction.atomic
+def add_mentioned_person(*, user, testimony: Testimony, names: Iterable[str]) -> MentionedPerson:
+    """Someone the account names who is not linked as a person: every bundle redacts their
+    names and aliases (any script)."""
+    _require_recorder(user)
+    _require_visible(user, testimony)
+    cleaned = list(dict.fromkeys(n.strip() for n in names if normalize(n)))
+    if not cleaned:
+        raise ValidationError({"names": _("Give at least one name.")})
+    return MentionedPerson.objects.create(
+        testimony=testimony, names="\n".join(cleaned), added_by=user
+    )
 
 
 def _truncate(day: dt.date | None, precision: str) -> dt.date | None:
@@ -401,6 +629,8 @@ def create_place(
     _require_vocabulary_editor(user)
     if not normalize(name):
         raise ValidationError({"name": _("A place needs a name.")})
+    if kind not in PlaceKind.values:
+        raise ValidationError({"kind": _("Unknown kind of place.")})
     place = Place.objects.create(name=name.strip(), kind=kind, country=country, note=note)
     for alias in [name, *aliases]:
         add_place_alias(user=user, place=place, name=alias)
@@ -494,14 +724,39 @@ def add_attachment(
         description=description.strip(),
         identifies_people=identifies_people,
         uploaded_by=user,
+        encrypted=True,
     )
-    attachment.file.save(_storage_name(upload.name or ""), upload, save=False)
-    with attachment.file.storage.open(attachment.file.name, "rb") as stored:
-        if fingerprint(stored) != (sha256, size):
-            attachment.file.delete(save=False)
-            raise ValidationError({"file": _("The file was not stored intact; try again.")})
+    _store_encrypted(attachment, upload)
     attachment.save()
     return attachment
+
+
+def _store_encrypted(attachment: Attachment, source: IO[bytes]) -> None:
+    """Encrypt `source` into the attachment's file and check, by decrypting what was
+    stored, that it holds the bytes fingerprinted at upload."""
+    with tempfile.TemporaryFile() as sealed:
+        if filecrypt.encrypt_stream(source, sealed) != (attachment.sha256, attachment.size):
+            raise ValidationError({"file": _("The file changed while it was stored; try again.")})
+        sealed.seek(0)
+        attachment.file.save(_storage_name(attachment.original_name), File(sealed), save=False)
+    try:
+        with attachment.file.storage.open(attachment.file.name, "rb") as stored:
+            intact = filecrypt.plaintext_fingerprint(stored) == (attachment.sha256, attachment.size)
+    except filecrypt.DecryptionError:
+        intact = False
+    if not intact:
+        attachment.file.delete(save=False)
+        raise ValidationError({"file": _("The file was not stored intact; try again.")})
+
+
+def _original_chunks(attachment: Attachment, stored: IO[bytes]):
+    """The uploaded bytes of a stored file: decrypted, or as stored for a file kept from
+    before encryption at rest."""
+    if attachment.encrypted:
+        yield from filecrypt.decrypt_stream(stored)
+    else:
+        while chunk := stored.read(CHUNK):
+            yield chunk
 
 
 def _verified_copy(attachment: Attachment) -> IO[bytes]:
@@ -511,10 +766,13 @@ def _verified_copy(attachment: Attachment) -> IO[bytes]:
     digest, size = hashlib.sha256(), 0
     try:
         with attachment.file.storage.open(attachment.file.name, "rb") as stored:
-            while chunk := stored.read(CHUNK):
+            for chunk in _original_chunks(attachment, stored):
                 digest.update(chunk)
                 size += len(chunk)
                 copy.write(chunk)
+    except filecrypt.DecryptionError as exc:
+        copy.close()
+        raise AttachmentIntegrityError(attachment, str(exc)) from exc
     except (OSError, ValueError) as exc:
         copy.close()
         raise AttachmentIntegrityError(attachment, "the file is missing") from exc
@@ -554,10 +812,12 @@ class StoredFilesReport:
         return not self.problems
 
 
-def _stored_problem(field, sha256: str, size: int) -> str | None:
+def _stored_problem(field, sha256: str, size: int, encrypted: bool = False) -> str | None:
     try:
         with field.storage.open(field.name, "rb") as stored:
-            actual = fingerprint(stored)
+            actual = filecrypt.plaintext_fingerprint(stored) if encrypted else fingerprint(stored)
+    except filecrypt.DecryptionError as exc:
+        return str(exc)
     except (OSError, ValueError):
         return "the file is missing"
     if actual != (sha256, size):
@@ -572,12 +832,15 @@ def verify_stored_files() -> StoredFilesReport:
 
     checked, problems = 0, []
     stored = [
-        *((a, a.file, a.sha256, a.size, a.original_name) for a in Attachment.objects.all()),
-        *((e, e.file, e.sha256, e.size, e.reference) for e in EvidenceExport.objects.all()),
+        *(
+            (a, a.file, a.sha256, a.size, a.original_name, a.encrypted)
+            for a in Attachment.objects.all()
+        ),
+        *((e, e.file, e.sha256, e.size, e.reference, False) for e in EvidenceExport.objects.all()),
     ]
-    for item, field, sha256, size, label in stored:
+    for item, field, sha256, size, label, encrypted in stored:
         checked += 1
-        problem = _stored_problem(field, sha256, size)
+        problem = _stored_problem(field, sha256, size, encrypted)
         if problem is not None:
             record(
                 Action.DENIED,
@@ -588,6 +851,53 @@ def verify_stored_files() -> StoredFilesReport:
             )
             problems.append(f"{item._meta.verbose_name} {item.pk} ({label}): {problem}")
     return StoredFilesReport(checked, problems)
+
+
+@dataclass(frozen=True)
+class EncryptionReport:
+    encrypted: int
+    problems: list[str]
+
+
+def encrypt_stored_attachments() -> EncryptionReport:
+    """Encrypt attachments stored in the clear before encryption at rest. Each file is
+    checked against its upload fingerprint first (a file that fails is left as it is and
+    reported); the encrypted copy is written under a new name, the row then points to it
+    and the clear file is removed after commit. Safe to interrupt and to run again."""
+    done, problems = 0, []
+    for attachment in Attachment.objects.filter(encrypted=False).order_by("pk"):
+        try:
+            with _verified_copy(attachment) as original, transaction.atomic():
+                old = attachment.file.name
+                attachment.encrypted = True
+                _store_encrypted(attachment, original)
+                attachment.save(update_fields=["file", "encrypted"])
+                storage = attachment.file.storage
+                transaction.on_commit(lambda s=storage, name=old: s.delete(name))
+        except (AttachmentIntegrityError, ValidationError) as exc:
+            problems.append(f"attachment {attachment.pk} ({attachment.original_name}): {exc}")
+            continue
+        done += 1
+    if done:
+        record(Action.SYSTEM, detail={"attachment_encryption": {"files": done}})
+    return EncryptionReport(done, problems)
+
+
+def rotate_attachment_keys() -> int:
+    """Re-encrypt every encrypted attachment with the newest field key, for `kinlink keys
+    rotate` (registered with `audit.keys`). Each file is checked against its SHA-256."""
+    from pathlib import Path
+
+    done = 0
+    for attachment in Attachment.objects.filter(encrypted=True).only("id", "file", "sha256"):
+        try:
+            path = Path(attachment.file.storage.path(attachment.file.name))
+            filecrypt.rotate_file(path, attachment.sha256)
+        except (filecrypt.DecryptionError, OSError) as exc:
+            raise AttachmentIntegrityError(attachment, str(exc)) from exc
+        done += 1
+    record(Action.SYSTEM, detail={"attachment_key_rotation": {"files": done}})
+    return done
 
 
 def open_attachment(*, user, attachment: Attachment) -> IO[bytes]:

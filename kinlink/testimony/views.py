@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,13 +17,16 @@ from kinlink.accounts.roles import may_see_reports
 from kinlink.people.models import Person
 from kinlink.people.selectors import persons_visible_to
 
-from . import evidence, selectors, services
+from . import evidence, jobs, selectors, services
 from .forms import (
     AliasForm,
     AttachmentForm,
+    CorrectAccountForm,
+    CorrectEventForm,
     EventForm,
     EventTypeForm,
     ExportForm,
+    MentionForm,
     NamingConsentForm,
     PlaceForm,
     RevealForm,
@@ -30,7 +34,11 @@ from .forms import (
     TestimonyForm,
     UseConsentForm,
 )
-from .models import Attachment, EventType, Place, Purpose, Testimony, Use
+from .models import Attachment, EventType, JobStatus, Place, Purpose, Testimony, Use
+
+# Bundles of up to this many testimonies are built during the request; larger ones in the
+# background, with a progress bar (`jobs.py`).
+INLINE_EXPORT_LIMIT = 25
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -148,6 +156,8 @@ def _detail_context(request: HttpRequest, testimony: Testimony, **forms) -> dict
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
         "use_form": forms.get("use_form") or UseConsentForm(),
         "naming_form": forms.get("naming_form") or NamingConsentForm(people=people),
+        "mention_form": forms.get("mention_form") or MentionForm(),
+        "mention_count": testimony.mentions.count(),
         "revealed": forms.get("revealed"),
     }
 
@@ -172,6 +182,22 @@ def testimony_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return _no_store(render(request, "testimony/testimony_detail.html", context))
 
 
+def _participants(form: EventForm) -> list[services.ParticipantInput]:
+    data = form.cleaned_data
+    return [
+        *(services.ParticipantInput("victim", person=p) for p in data["victims"]),
+        *(
+            services.ParticipantInput("victim", description=d)
+            for d in form.lines(data["victim_descriptions"])
+        ),
+        *(services.ParticipantInput("perpetrator", person=p) for p in data["perpetrators"]),
+        *(
+            services.ParticipantInput("perpetrator", description=d)
+            for d in form.lines(data["perpetrator_descriptions"])
+        ),
+    ]
+
+
 @login_required
 @require_POST
 def event_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -179,18 +205,7 @@ def event_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = EventForm(request.POST, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
-        participants = [
-            *(services.ParticipantInput("victim", person=p) for p in data["victims"]),
-            *(
-                services.ParticipantInput("victim", description=d)
-                for d in form.lines(data["victim_descriptions"])
-            ),
-            *(services.ParticipantInput("perpetrator", person=p) for p in data["perpetrators"]),
-            *(
-                services.ParticipantInput("perpetrator", description=d)
-                for d in form.lines(data["perpetrator_descriptions"])
-            ),
-        ]
+        participants = _participants(form)
         try:
             services.add_event(
                 user=request.user,
@@ -396,19 +411,166 @@ def export_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            export = evidence.export_evidence(
+            job = jobs.request_export(
                 user=request.user,
                 recipient=data["recipient"],
                 purpose=data["purpose"],
                 note=data["note"],
+                inline_limit=INLINE_EXPORT_LIMIT,
             )
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("Bundle %(ref)s ready.") % {"ref": export.reference})
+            if job.status == JobStatus.DONE:
+                messages.success(
+                    request, _("Bundle %(ref)s ready.") % {"ref": job.export.reference}
+                )
+            elif job.status == JobStatus.FAILED:
+                messages.error(request, _("The export failed: %(error)s") % {"error": job.error})
+            else:
+                messages.info(request, _("The bundle is being built; its progress is shown below."))
             return redirect("testimony:exports")
-    context = {"form": form, "exports": selectors.exports_visible_to(request.user)}
+    context = {
+        "form": form,
+        "exports": selectors.exports_visible_to(request.user),
+        "jobs": selectors.export_jobs_visible_to(request.user).exclude(status=JobStatus.DONE)[:20],
+    }
     return render(request, "testimony/export_list.html", context)
+
+
+def _job_or_404(request: HttpRequest, pk: int):
+    job = selectors.export_jobs_visible_to(request.user).filter(pk=pk).first()
+    if job is None:
+        raise Http404(_("No such export."))
+    return job
+
+
+@login_required
+def export_job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """Polled by testimony/export_progress.js."""
+    state = jobs.job_state(_job_or_404(request, pk))
+    if state["export"]:
+        job = _job_or_404(request, pk)
+        state["download"] = reverse("testimony:export_download", args=[job.export_id])
+    response = JsonResponse(state)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def export_job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_or_404(request, pk)
+    jobs.retry(user=request.user, job=job)
+    messages.info(request, _("The export was started again."))
+    return redirect("testimony:exports")
+
+
+# -- corrections, history, people mentioned -----------------------------------------------
+
+
+@login_required
+def testimony_history(request: HttpRequest, pk: int) -> HttpResponse:
+    testimony = _testimony_or_404(request, pk)
+    form = RevealForm(request.POST or None)
+    accounts = events = None
+    if request.method == "POST" and form.is_valid():
+        accounts, events = services.reveal_history(
+            user=request.user, testimony=testimony, reason=form.cleaned_data["reason"]
+        )
+    context = {
+        "testimony": testimony,
+        "form": form,
+        "versions": selectors.account_versions(testimony),
+        "accounts": accounts,
+        "events": events,
+        "may_record": selectors.may_record_testimonies(request.user),
+        "correct_form": CorrectAccountForm(initial={"account": accounts[0].text})
+        if accounts
+        else None,
+    }
+    return _no_store(render(request, "testimony/history.html", context))
+
+
+@login_required
+@require_POST
+def account_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    testimony = _testimony_or_404(request, pk)
+    form = CorrectAccountForm(request.POST)
+    if form.is_valid():
+        try:
+            version = services.correct_account(
+                user=request.user,
+                testimony=testimony,
+                account=form.cleaned_data["account"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Account corrected: version %(n)s.") % {"n": version.number}
+            )
+    else:
+        messages.error(request, _("Give the corrected text and the reason."))
+    return redirect("testimony:history", pk=testimony.pk)
+
+
+@login_required
+def event_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    visible = selectors.events_visible_to(request.user)
+    event = visible.select_related("testimony").filter(pk=pk).first()
+    if event is None:
+        raise Http404(_("No such event in your caseload."))
+    if not selectors.may_record_testimonies(request.user):
+        raise PermissionDenied(_("Only caseworkers and supervisors record testimonies."))
+    initial = CorrectEventForm.initial_for(event)
+    form = CorrectEventForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.correct_event(
+                user=request.user,
+                event=event,
+                reason=data["reason"],
+                event_type=data["event_type"],
+                place=data["place"],
+                place_detail=data["place_detail"],
+                start=data["start"],
+                start_precision=data["start_precision"],
+                end=data["end"],
+                end_precision=data["end_precision"],
+                participants=_participants(form),
+                passage=None if data["keep_passage"] else data["passage"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Event corrected; the earlier version is kept."))
+            return redirect("testimony:history", pk=event.testimony_id)
+    context = {"event": event, "form": form}
+    return render(request, "testimony/event_correct.html", context)
+
+
+@login_required
+@require_POST
+def mention_create(request: HttpRequest, pk: int) -> HttpResponse:
+    testimony = _testimony_or_404(request, pk)
+    form = MentionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_mentioned_person(
+                user=request.user,
+                testimony=testimony,
+                names=EventForm.lines(form.cleaned_data["names"]),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The names will be redacted from every bundle."))
+            return redirect("testimony:detail", pk=testimony.pk)
+    context = _detail_context(request, testimony, mention_form=form)
+    return render(request, "testimony/testimony_detail.html", context, status=400)
 
 
 @login_required
