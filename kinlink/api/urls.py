@@ -12,6 +12,7 @@ urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("token/", views.obtain_token, name="api-token"),
     path("me/", views.me, name="api-me"),
+    path("", include("kinlink.people.api_urls")),
     path("", include("kinlink.tracing.api_urls")),
     path("", include("kinlink.cases.api_urls")),
     path("", include("kinlink.testimony.api_urls")),

@@ -259,7 +259,14 @@ class ConsentScope(models.TextChoices):
 
 
 class ConsentPurpose(models.TextChoices):
+    """Every purpose for which a person's data is processed; each carries its own basis."""
+
     FAMILY_TRACING = "family_tracing", _("family tracing")
+    RELAYING_MESSAGES = "relaying_messages", _("relaying family messages")
+    CASE_MANAGEMENT = "case_management", _("case management")
+    TESTIMONY_USE = "testimony_use", _("use of a testimony")
+    TRANSFER = "transfer", _("transfer to a partner organisation")
+    PUBLICATION = "publication", _("public tracing notice")
 
 
 class LegalBasis(models.TextChoices):
@@ -303,10 +310,14 @@ class Consent(AuditedModel):
     basis = models.CharField(
         _("legal basis"), max_length=20, choices=LegalBasis.choices, default=LegalBasis.CONSENT
     )
-    scope = models.CharField(_("decision"), max_length=20, choices=ConsentScope.choices)
+    # What a family may learn (family tracing); blank for the other purposes, whose scope
+    # is said in `coverage`.
+    scope = models.CharField(_("decision"), max_length=20, choices=ConsentScope.choices, blank=True)
+    coverage = models.CharField(_("what it covers"), max_length=300, blank=True)
     obtained_on = models.DateField(_("date given"))
+    # Required for a consent; a vital or public interest is recorded, not obtained.
     method = models.CharField(
-        _("how it was obtained"), max_length=20, choices=ConsentMethod.choices
+        _("how it was obtained"), max_length=20, choices=ConsentMethod.choices, blank=True
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -22,6 +23,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from kinlink.people.models import (
     ConsentMethod,
@@ -40,7 +42,7 @@ from kinlink.people.selectors import (
     withhold_names,
 )
 
-from . import services
+from . import notices, services
 from .exports import FORMATS
 from .imports import ImportFileError
 from .models import (
@@ -858,3 +860,156 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def read(self, request: Request, pk=None) -> Response:
         services.mark_notification_read(user=request.user, notification=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# -- public tracing notice (issue 10) ---------------------------------------------------------
+
+
+class NoticeStateSerializer(serializers.Serializer):
+    """The notice of an enquiry as its caseworker sees it: whether it is published, its
+    public address, and the only fields it shows (the photo is served on the notice only)."""
+
+    published = serializers.BooleanField()
+    url = serializers.CharField(allow_blank=True)
+    consent_given_on = serializers.DateField(allow_null=True)
+    enquirer_first_name = serializers.CharField(allow_blank=True)
+    relationship = serializers.CharField(allow_blank=True)
+    sought_name = serializers.CharField(allow_blank=True)
+    reference = serializers.CharField()
+    has_photo = serializers.BooleanField()
+
+
+class PublicationConsentSerializer(serializers.Serializer):
+    obtained_on = serializers.DateField()
+    method = _choice(ConsentMethod.choices)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class NoticePhotoSerializer(serializers.Serializer):
+    photo = serializers.FileField()
+
+
+class PublicationWithdrawalSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class _EnquiryNoticeView(APIView):
+    def _enquiry(self, pk: int) -> Enquiry:
+        return get_object_or_404(enquiries_visible_to(self.request.user), pk=pk)
+
+    def _state(self, request: Request, enquiry: Enquiry, code: int = 200) -> Response:
+        notice = notices.notice_of(enquiry)
+        consent = notices.publication_consent(enquiry)
+        published = notice is not None and notices.is_published(notice)
+        content = notices.notice_content(notice) if notice is not None else None
+        url = (
+            request.build_absolute_uri(reverse("tracing:notice_public", args=[notice.token]))
+            if published
+            else ""
+        )
+        state = {
+            "published": published,
+            "url": url,
+            "consent_given_on": consent.obtained_on if consent else None,
+            "enquirer_first_name": content.enquirer_first_name if content else "",
+            "relationship": content.relationship if content else "",
+            "sought_name": content.sought_name if content else "",
+            "reference": enquiry.reference,
+            "has_photo": bool(content and content.has_photo),
+        }
+        return Response(NoticeStateSerializer(state).data, status=code)
+
+
+class EnquiryNoticeView(_EnquiryNoticeView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(responses=NoticeStateSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        """The enquiry's public notice: published or not, its address, what it shows."""
+        return self._state(request, self._enquiry(pk))
+
+    @extend_schema(
+        request={"multipart/form-data": NoticePhotoSerializer}, responses=NoticeStateSerializer
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Store the enquirer's photo (needs their consent to publication in force)."""
+        enquiry = self._enquiry(pk)
+        data = NoticePhotoSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["photo"]
+        _call(
+            notices.prepare_notice,
+            user=request.user,
+            enquiry=enquiry,
+            photo=upload.read(notices.MAX_PHOTO_BYTES + 1),
+        )
+        return self._state(request, enquiry)
+
+
+class EnquiryNoticeConsentView(_EnquiryNoticeView):
+    @extend_schema(request=PublicationConsentSerializer, responses={201: NoticeStateSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        """Record the enquirer's consent to publish a notice for this enquiry."""
+        enquiry = self._enquiry(pk)
+        data = PublicationConsentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _call(
+            notices.record_publication_consent,
+            user=request.user,
+            enquiry=enquiry,
+            **data.validated_data,
+        )
+        return self._state(request, enquiry, status.HTTP_201_CREATED)
+
+
+class EnquiryNoticeWithdrawView(_EnquiryNoticeView):
+    @extend_schema(request=PublicationWithdrawalSerializer, responses=NoticeStateSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        """The enquirer withdraws their consent: the notice is unpublished at once."""
+        enquiry = self._enquiry(pk)
+        data = PublicationWithdrawalSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _call(
+            notices.withdraw_publication_consent,
+            user=request.user,
+            enquiry=enquiry,
+            reason=data.validated_data["reason"],
+        )
+        return self._state(request, enquiry)
+
+
+# -- transfers to partner organisations (issue 10) --------------------------------------------
+
+
+class TransferCreateSerializer(TransferRequestSerializer):
+    enquiry = serializers.IntegerField(help_text="the enquiry whose person sought is transferred")
+
+
+class TransferViewSet(viewsets.ReadOnlyModelViewSet):
+    """Transfers of the persons and enquiries the caller may see: recipient, purpose, legal
+    basis and exactly what was sent. POST transfers the person sought by an enquiry; a
+    transfer never changes a consent."""
+
+    serializer_class = TransferSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Transfer.objects.none()
+        return services.transfers_visible_to(self.request.user).order_by("-at", "-id")
+
+    @extend_schema(request=TransferCreateSerializer, responses={201: TransferSerializer})
+    def create(self, request: Request) -> Response:
+        data = TransferCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        enquiry = get_object_or_404(enquiries_visible_to(request.user), pk=values.pop("enquiry"))
+        if enquiry.sought_person is None:
+            raise ValidationError({"enquiry": "confirm a candidate first"})
+        transfer = _call(
+            services.transfer_to_partner,
+            user=request.user,
+            person=enquiry.sought_person,
+            enquiry=enquiry,
+            **values,
+        )
+        return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)

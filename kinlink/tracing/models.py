@@ -7,6 +7,8 @@ in `tracing.services`.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -404,3 +406,35 @@ class Transfer(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.person_id} → {self.recipient}"
+
+
+def notice_token() -> str:
+    """An unguessable address for a published notice (256 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+class TracingNotice(AuditedModel):
+    """A public tracing notice for an enquirer who consents to publish it (as photo-based
+    tracing does, where those who search publish their own photo). It holds only the
+    enquirer's photo; the first name, the relationship, the name sought and the reference
+    are read from the enquiry when it is shown. It is published (at /notices/<token>/) only
+    while the enquirer's consent to publication for this enquiry is in force."""
+
+    enquiry = models.OneToOneField(Enquiry, on_delete=models.CASCADE, related_name="notice")
+    # Denormalised so the subject-access export and erasure find it by the person.
+    enquirer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="notices")
+    token = models.CharField(max_length=64, unique=True, default=notice_token)
+    # The photo as a JPEG re-encoded without its metadata, base64, encrypted at rest.
+    photo = SealedTextField(_("photo"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("tracing notice")
+        verbose_name_plural = _("tracing notices")
+
+    def __str__(self) -> str:
+        return f"notice {self.enquiry_id}"

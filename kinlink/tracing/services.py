@@ -29,6 +29,7 @@ from kinlink.accounts.roles import Role, works_on_records
 from kinlink.audit.models import Action
 from kinlink.audit.sensitive import reveal
 from kinlink.audit.services import record
+from kinlink.people import basis as legal_basis
 from kinlink.people import selectors as people_selectors
 from kinlink.people import services as people_services
 from kinlink.people.models import (
@@ -585,6 +586,23 @@ class Disclosure:
     def shares_whereabouts(self) -> bool:
         return self.location is not None or self.contact is not None
 
+    @property
+    def search_ended_without_news(self) -> bool:
+        """The search is over and the family may learn nothing about the person: not found,
+        or found but with no consent to tell ("nothing at all", no answer). The family's
+        letter is then the same in every case, so it never betrays that the person was
+        found. (A death not yet verified keeps the "still handling" letter until it is.)"""
+        return self.not_found or (
+            self.status == EnquiryStatus.CLOSED
+            and not self.found
+            and self.outcome != Outcome.DECEASED
+        )
+
+    @property
+    def letter_scope(self) -> str:
+        """What the family's letter may show of the consent: only what it discloses."""
+        return self.scope if self.found else "none"
+
 
 def disclosure_for(enquiry: Enquiry, *, user: User, channel: str) -> Disclosure:
     """The one place that decides what the enquirer may learn. Checks that the user may see
@@ -664,8 +682,15 @@ class FamilyReply:
 def _reply_paragraphs(d: Disclosure) -> list[str]:
     if d.deceased:
         return [_("We are very sorry to tell you that your relative has died.")]
-    if d.not_found:
-        return [_("Despite our search, we have not been able to find your relative.")]
+    if d.search_ended_without_news:
+        # One wording, true both when the person was not found and when they were found but
+        # did not agree to anything being told (DOMAIN.md: consent before contact).
+        return [
+            _(
+                "Our search for your relative has ended. We have no information about them "
+                "that we are able to give you."
+            )
+        ]
     if not d.found:
         return [
             _(
@@ -709,28 +734,17 @@ def family_reply(enquiry: Enquiry, *, user: User, channel: str = "letter") -> Fa
 
 # -- legal basis per purpose and transfers ---------------------------------------------------
 
-# Which legal bases allow which act. Tracing someone who has not yet been asked may rest on
-# their vital interest; telling anyone where they are needs their consent, never a vital or
-# public interest alone.
-BASES_FOR = {
-    "tracing": {LegalBasis.CONSENT, LegalBasis.VITAL_INTEREST, LegalBasis.PUBLIC_INTEREST},
-    "disclosure": {LegalBasis.CONSENT},
-    TransferPurpose.TRACING: {
-        LegalBasis.CONSENT,
-        LegalBasis.VITAL_INTEREST,
-        LegalBasis.PUBLIC_INTEREST,
-    },
-    TransferPurpose.RELAYING_MESSAGES: {LegalBasis.CONSENT},
-}
+# Which legal bases allow which act lives in people.basis (one table for every app): tracing
+# someone not yet asked may rest on their vital interest; telling anyone where they are, or
+# relaying their messages, needs their consent, never a vital or public interest alone. A
+# transfer's purpose is the act it serves ("tracing", "relaying_messages").
+BASES_FOR = legal_basis.BASES_FOR
+basis_allows = legal_basis.basis_allows
 # What each transfer purpose needs, and nothing more: never a location or a contact.
 TRANSFER_FIELDS = {
     TransferPurpose.TRACING: ("reference", "names", "gender", "birth", "birth_place"),
     TransferPurpose.RELAYING_MESSAGES: ("reference", "names"),
 }
-
-
-def basis_allows(act: str, basis: str | None) -> bool:
-    return basis in BASES_FOR.get(act, set())
 
 
 def _transfer_values(person: Person) -> dict[str, Any]:
@@ -782,6 +796,14 @@ def transfer_to_partner(
         raise ValidationError(
             {"basis": _("This legal basis does not allow a transfer for this purpose.")}
         )
+    if basis == LegalBasis.CONSENT:
+        # A transfer "on consent" needs the person's recorded consent to transfers; it reads
+        # that record and never writes one.
+        recorded = legal_basis.basis_for_act("transfer", person=person)
+        if recorded is None or recorded.basis != LegalBasis.CONSENT:
+            raise ValidationError(
+                {"basis": _("No consent to transfers is recorded for this person.")}
+            )
     needed = TRANSFER_FIELDS[purpose]
     chosen = list(needed) if fields is None else list(dict.fromkeys(fields))
     extra = [name for name in chosen if name not in needed]
@@ -816,6 +838,23 @@ def transfer_to_partner(
         },
     )
     return transfer
+
+
+def transfers_visible_to(user):
+    """Transfers of persons in the user's caseload or of the enquiries they may see."""
+    from django.db.models import Q
+
+    from kinlink.people.selectors import persons_visible_to
+
+    if not works_on_records(getattr(user, "role", "")):
+        return Transfer.objects.none()
+    return (
+        Transfer.objects.filter(
+            Q(person__in=persons_visible_to(user)) | Q(enquiry__in=enquiries_visible_to(user))
+        )
+        .select_related("person", "enquiry", "by")
+        .distinct()
+    )
 
 
 # -- family messages -------------------------------------------------------------------------
@@ -871,7 +910,14 @@ def _check_message(message_text: str, enquiry: Enquiry, direction: str) -> None:
     if direction != MessageDirection.TO_ENQUIRER:
         return
     scope = consent_scope(enquiry)
-    if scope not in RELAYS_MESSAGES or enquiry.outcome == Outcome.DECEASED:
+    in_force = (
+        consent_in_force(enquiry.sought_person, enquiry.consent_context)
+        if enquiry.sought_person_id
+        else None
+    )
+    # The legal basis is checked for this act: relaying rests on consent only.
+    relays = basis_allows("relaying_messages", in_force.basis if in_force else None)
+    if scope not in RELAYS_MESSAGES or not relays or enquiry.outcome == Outcome.DECEASED:
         raise ValidationError(
             _("The sought person has not agreed to exchange messages with the family.")
         )

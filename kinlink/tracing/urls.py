@@ -4,8 +4,9 @@ under persons/, until the project gives them a place of their own."""
 from django.urls import path
 
 from kinlink.people import views as people_views
+from kinlink.people import views_basis
 
-from . import views
+from . import views, views_notices, views_transfers
 
 app_name = "tracing"
 
@@ -31,6 +32,16 @@ urlpatterns = [
     path("messages/<int:pk>/deliver/", views.message_deliver, name="message_deliver"),
     path("messages/<int:pk>/reply/", views.message_reply, name="message_reply"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("<int:pk>/notice/", views_notices.notice_manage, name="notice_manage"),
+    path("<int:pk>/notice/consent/", views_notices.notice_consent, name="notice_consent"),
+    path("<int:pk>/notice/withdraw/", views_notices.notice_withdraw, name="notice_withdraw"),
+    path("<int:pk>/notice/photo/", views_notices.notice_photo_upload, name="notice_photo_upload"),
+    # Public, no login: only while the enquirer's consent to publication stands.
+    path("notices/<str:token>/", views_notices.notice_public, name="notice_public"),
+    path("notices/<str:token>/photo.jpg", views_notices.notice_photo, name="notice_photo"),
+    path("transfers/", views_transfers.transfer_list, name="transfer_list"),
+    path("transfers/<int:pk>/", views_transfers.transfer_detail, name="transfer_detail"),
+    path("<int:pk>/transfer/", views_transfers.transfer_create, name="transfer_create"),
     path("persons/new/", people_views.person_create, name="person_create"),
     path("persons/<int:pk>/", people_views.person_record, name="person_record"),
     path("persons/<int:pk>/edit/", people_views.person_edit, name="person_edit"),
@@ -46,6 +57,12 @@ urlpatterns = [
         name="person_add_relationship",
     ),
     path("persons/<int:pk>/merge/", people_views.person_merge, name="person_merge"),
+    path("persons/<int:pk>/bases/", views_basis.person_bases, name="person_bases"),
+    path(
+        "persons/<int:pk>/bases/<int:record_pk>/withdraw/",
+        views_basis.person_basis_withdraw,
+        name="person_basis_withdraw",
+    ),
     path(
         "persons/<int:pk>/merges/<int:merge_pk>/undo/",
         people_views.merge_undo,
