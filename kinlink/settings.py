@@ -10,6 +10,9 @@ KINLINK_DEBUG          1 to turn debug on (never in production)
 KINLINK_HTTPS          1 when served over HTTPS behind a proxy: secure cookies, HSTS, redirects
 KINLINK_TRUSTED_PROXY  1 when a reverse proxy sets X-Forwarded-For / X-Forwarded-Proto
 KINLINK_EMAIL_URL      smtp://user:pass@host:port for reminders (default: no mail)
+KINLINK_BASE_URL       https://kinlink.example.org: the address reminder emails link to
+KINLINK_CASES_RENEWAL_LEAD_DAYS  days before a document expires that its renewal task falls
+                       due, for document types without their own (default 60)
 """
 
 from __future__ import annotations
@@ -282,6 +285,13 @@ if os.environ.get("KINLINK_EMAIL_URL"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("KINLINK_FROM_EMAIL", "kinlink@localhost")
+KINLINK_BASE_URL = os.environ.get("KINLINK_BASE_URL", "").rstrip("/")
+
+# Cases: days before expiry that a document's renewal task falls due (a document type may set
+# its own).
+CASES_RENEWAL_LEAD_DAYS = int(os.environ.get("KINLINK_CASES_RENEWAL_LEAD_DAYS", "60"))
+if CASES_RENEWAL_LEAD_DAYS < 0:
+    raise ValueError("KINLINK_CASES_RENEWAL_LEAD_DAYS must be a number of days, 0 or more")
 
 # Caseload exports with more rows than this must be sealed with a passphrase (AES-256 ZIP).
 EXPORT_PASSPHRASE_ABOVE = int(os.environ.get("KINLINK_EXPORT_PASSPHRASE_ABOVE", "1000"))
