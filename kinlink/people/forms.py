@@ -33,6 +33,14 @@ class NameForm(forms.Form):
         required=False,
         help_text=_("For example fa, ar, en, sq. The script is detected."),
     )
+    hidden = forms.BooleanField(
+        label=_("Hidden name"),
+        required=False,
+        help_text=_(
+            "Shown only to the person's caseworker, their supervisor and the data-protection "
+            "officer; never exported."
+        ),
+    )
 
 
 class PersonForm(forms.Form):

@@ -121,10 +121,15 @@ def birth_text(person: Person) -> str:
 
 def name_fields(name: dict[str, Any]) -> dict[str, Any]:
     """A name as stored: known keys only, stripped, with its script detected when not given."""
-    unknown = set(name) - set(NAME_FIELDS)
+    unknown = set(name) - set(NAME_FIELDS) - {"hidden"}
     if unknown:
         raise ValidationError({"names": f"unknown name fields: {', '.join(sorted(unknown))}"})
-    clean = {key: str(value or "").strip() for key, value in name.items()}
+    clean: dict[str, Any] = {
+        key: str(value or "").strip() for key, value in name.items() if key != "hidden"
+    }
+    if "hidden" in name:
+        # shown only to those who see the record; never exported (people.selectors)
+        clean["hidden"] = bool(name["hidden"])
     if not (clean.get("given_name") or clean.get("family_name")):
         raise ValidationError({"names": "a name needs a given name or a family name"})
     if not clean.get("script"):

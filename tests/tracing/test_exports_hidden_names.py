@@ -165,9 +165,9 @@ def test_a_match_on_a_hidden_name_is_explained_without_it_to_another_team(
         given_name="Kaveh",
         family_name="Parsafar",
         kind="organisational",
+        hidden=True,
     )
-    name.hidden = True
-    name.save()
+    assert name.hidden
     enquiry = services.create_enquiry(
         user=sara,
         relationship="sibling",
@@ -189,3 +189,17 @@ def test_a_match_on_a_hidden_name_is_explained_without_it_to_another_team(
     listed = api.get(f"/api/enquiries/{enquiry.pk}/candidates/").json()
     shown = next(c for c in listed if c["person"]["reference"] == registered.reference)
     assert "Parsafar" not in shown["explanation"] and "Parsafar" not in str(shown["evidence"])
+
+
+def test_the_persons_caseworker_hides_a_name_on_the_record_page(client, staff, registered):
+    client.force_login(staff["other_caseworker"])
+    response = client.post(
+        f"/en/tracing/persons/{registered.pk}/names/",
+        {"kind": "alias", "given_name": "Kaveh", "family_name": "Parsafar", "hidden": "on"},
+    )
+    assert response.status_code == 302
+    name = registered.names.get(given_name="Kaveh")
+    assert name.hidden
+    page = client.get(f"/en/tracing/persons/{registered.pk}/").content.decode()
+    assert 'data-hidden="1"' in page and "Parsafar" in page
+    assert registered.primary_name.given_name == "مسعود"  # a hidden name is never the heading
