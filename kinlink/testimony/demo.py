@@ -168,6 +168,32 @@ def _one_testimony(rng, witness: Person, others: list[Person], places, types) ->
             kind="scan",
             identifies_people=False,
         )
+    _mention_and_correct(testimony, user)
+
+
+# Synthetic people an account mentions without a record here: listed for redaction.
+CELLMATES = [
+    ["Karim Jafari", "کریم جعفری", "كريم جعفري"],
+    ["Abu Layla", "ابو لیلا", "أبو ليلى"],
+    ["Shirin Kamali", "شیرین کمالی"],
+]
+
+
+def _mention_and_correct(testimony, user) -> None:
+    """Some demo accounts name a cellmate (listed for redaction) and one in four was
+    corrected later, so the history page has something to show. A separate random source
+    keeps the rest of the demo as it was."""
+    extra = random.Random(testimony.pk)
+    if extra.random() < 0.3:
+        names = extra.choice(CELLMATES)
+        account = services.reveal_account(user=user, testimony=testimony, reason="demo data")
+        services.correct_account(
+            user=user,
+            testimony=testimony,
+            account=f"{account} I shared a room with {names[0]} ({names[1]}).",
+            reason="the witness added a detail at the second interview",
+        )
+        services.add_mentioned_person(user=user, testimony=testimony, names=names)
 
 
 def _naming_consents(rng: random.Random, persons: Iterable[Person]) -> None:

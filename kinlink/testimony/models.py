@@ -434,7 +434,8 @@ class AccountVersion(AuditedModel):
     """One version of a testimony's account. Versions are only ever added: a correction is
     a new version (who, when, why) and the original stays readable in version 1."""
 
-    testimony = models.ForeignKey(Testimony, on_delete=models.PROTECT, related_name="versions")
+    # CASCADE: only erasure (privacy/) deletes a testimony, and its versions go with it.
+    testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     account = SealedTextField(_("account"))
     reason = models.CharField(_("why"), max_length=500, blank=True)
@@ -461,7 +462,7 @@ class EventVersion(AuditedModel):
     """One version of an event: a sealed JSON snapshot of its fields, participants and
     passage. Added, never changed; version 1 is the event as first recorded."""
 
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="versions")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     snapshot = SealedTextField()
     reason = models.CharField(_("why"), max_length=500, blank=True)
@@ -489,7 +490,7 @@ class MentionedPerson(AuditedModel):
     relative). A caseworker lists their names and aliases, one a line, in any script; every
     bundle redacts them (`redaction.py`). The names are sealed like the account."""
 
-    testimony = models.ForeignKey(Testimony, on_delete=models.PROTECT, related_name="mentions")
+    testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="mentions")
     names = SealedTextField(_("names and aliases"))
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

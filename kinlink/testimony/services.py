@@ -28,8 +28,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kinlink.audit import crypto
 from kinlink.audit.models import Action
-from kinlink.audit.sensitive import reveal
+from kinlink.audit.sensitive import Sealed, reveal
 from kinlink.audit.services import record
 from kinlink.names import detect_script, normalize, skeleton
 from kinlink.people.models import ConsentMethod, Person
@@ -512,6 +513,23 @@ def correct_event(
     )
     reindex_testimony(testimony)
     return version
+
+
+def forget_versions_of_erased(sender, instance, **kwargs) -> None:
+    """When an account is erased (privacy/ sets it to nothing on erasure or
+    pseudonymisation; no correction can empty it), its earlier versions go too, with the
+    names it mentions and the passages kept in its events' versions: a version must not
+    keep what was erased."""
+    if instance.account is not None:
+        return
+    AccountVersion.objects.filter(testimony=instance).delete()
+    MentionedPerson.objects.filter(testimony=instance).delete()
+    for version in EventVersion.objects.filter(event__testimony=instance):
+        snapshot = json.loads(crypto.decrypt(version.snapshot.token))
+        if snapshot.get("passage"):
+            EventVersion.objects.filter(pk=version.pk).update(
+                snapshot=Sealed(crypto.encrypt(json.dumps({**snapshot, "passage": ""})))
+            )
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ def test_demo_testimonies_have_events_at_several_places_and_export_cleanly(staff
     made = load_demo_testimonies(staff, persons, random.Random(7), count=10)
     assert made == {"testimonies": 10, "places": len(PLACES)}
     assert models.Testimony.objects.count() == 10
+    assert models.AccountVersion.objects.filter(number=2).exists(), "a corrected account"
+    assert models.MentionedPerson.objects.exists(), "a cellmate listed for redaction"
     places_used = set(models.Event.objects.values_list("place__name", flat=True))
     assert len(places_used) >= 3
     exported = 0

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kinlink.audit.models import Action, Entry
+from kinlink.audit.sensitive import reveal
 from kinlink.testimony import evidence, services
 from kinlink.testimony.models import AccountVersion, EventVersion
 
@@ -141,3 +142,41 @@ def test_the_history_page_shows_versions_to_those_allowed(client, record, staff)
     assert response.status_code == 302
     testimony.refresh_from_db()
     assert testimony.account_version == 3
+
+
+def test_erasing_an_account_takes_its_earlier_versions_with_it(court_testimony, staff):
+    services.correct_account(
+        user=staff["caseworker"], testimony=court_testimony, account=CORRECTED, reason="year"
+    )
+    court_testimony.account = None  # what privacy/ does on erasure or pseudonymisation
+    court_testimony.save()
+    assert not AccountVersion.objects.filter(testimony=court_testimony).exists()
+    for version in EventVersion.objects.filter(event__testimony=court_testimony):
+        snapshot = json.loads(reveal(version, "snapshot"))
+        assert snapshot["passage"] == "", "no version keeps an erased passage"
+
+
+def test_an_event_is_corrected_from_its_page(client, court_testimony, staff, event_types):
+    event = court_testimony.events.order_by("id").first()
+    client.force_login(staff["south_caseworker"])
+    assert client.get(f"/en/testimony/events/{event.pk}/correct/").status_code == 404
+    client.force_login(staff["caseworker"])
+    form = client.get(f"/en/testimony/events/{event.pk}/correct/")
+    assert form.status_code == 200 and 'name="reason"' in form.content.decode()
+    response = client.post(
+        f"/en/testimony/events/{event.pk}/correct/",
+        {
+            "event_type": event_types["escape"].pk,
+            "place": event.place_id,
+            "start": "2012-06-01",
+            "start_precision": "month",
+            "end_precision": "day",
+            "victims": [court_testimony.witness_id],
+            "keep_passage": "on",
+            "reason": "it was an escape, not a transfer",
+        },
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.version == 2 and event.event_type.code == "escape"
+    assert reveal(event, "passage") == "In 2012 I was moved to Camp Liberty.", "passage kept"
