@@ -83,7 +83,8 @@ def _nickname_text(a: NameFeat | None, b: NameFeat | None) -> str:
     if is_part(a.skel, b.skel):
         return "partly the same"
     shared = set(a.nick) & set(b.nick)
-    if any(not t.startswith("~") and t in (a.skel or "") and t in (b.skel or "") for t in shared):
+    parts = {t.partition("|")[2] for t in shared if not t.startswith("~")}
+    if any(t and t in (a.skel or "") and t in (b.skel or "") for t in parts):
         return "partly the same"
     return "nickname"
 

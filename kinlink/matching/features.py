@@ -15,6 +15,7 @@ cross-script skeletons, keys, nickname variants); nothing name-specific is decid
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -118,6 +119,7 @@ class NameFeat:
     keys: tuple[str, ...]  # kinlink.names.name_keys, sorted
     nick: tuple[str, ...]  # skeletons of the tokens and nickname variants; "~" + nickname
     tfkey: str  # what term frequencies are counted on
+    onset: str = ""  # "v": begins with a vowel (or alef/ain), "c": with a consonant, "": unknown
 
     def jw(self, other: NameFeat) -> float:
         if not self.roman or not other.roman:
@@ -127,6 +129,49 @@ class NameFeat:
 
 def _compact(text: str) -> str:
     return _NON_LETTERS.sub("", text.lower())
+
+
+#: Letters with which an Arabic-script word begins on a vowel: alef (with or without
+#: hamza or madda), ain, hamza.  Latin spellings begin these names with a vowel or an
+#: apostrophe for ain (Ehsan احسان, Ali علی, 'Abbas عباس).
+_SCRIPT_VOWEL_ONSET = frozenset("اآأإٱعءئ")
+_APOSTROPHES = frozenset("'`ʿʾʻʼ‘’")
+_WORD = re.compile(r"[^\s\-]+")
+
+
+def onset(text: str) -> str:
+    """Whether a name begins on a vowel ("v") or a consonant ("c"), "" when unknown.
+
+    Skeletons drop vowels, so Ehsan/Hasan (احسان/حسن) and Ahmadi/Hamidi both share one;
+    the onset tells them apart.  A Latin word without any vowel letter (a consonant
+    transliteration such as "Hsn" for احسان) has an unknown onset, and so does any other
+    script: an unknown onset never contradicts another."""
+    word = _WORD.search(text)
+    if word is None:
+        return ""
+    w = word.group()
+    first = w[0]
+    if first in _APOSTROPHES or first in _SCRIPT_VOWEL_ONSET:
+        return "v"
+    if "\u0600" <= first <= "\u06ff" or "\u0750" <= first <= "\u077f":
+        return "c"
+    letters = "".join(ch for ch in unicodedata.normalize("NFKD", w.lower()) if "a" <= ch <= "z")
+    if not letters or not ("a" <= unicodedata.normalize("NFKD", first.lower())[0] <= "z"):
+        return ""
+    if letters[0] in "aeiou":
+        return "v"
+    return "c" if any(v in letters for v in "aeiou") else ""
+
+
+def _with_onset(skel: str, on: str) -> tuple[str, ...]:
+    """Nickname entries of a skeleton, tagged with the onset so that Ehsan and Hasan do
+    not share one; an unknown onset is filed under both."""
+    return (f"{on}|{skel}",) if on else (f"v|{skel}", f"c|{skel}")
+
+
+def onsets_differ(a: str, b: str) -> bool:
+    """Both onsets are known and differ (mirrored in the index and the SQL)."""
+    return bool(a) and bool(b) and a != b
 
 
 @lru_cache(maxsize=262_144)
@@ -146,23 +191,26 @@ def name_feat(text: str | None) -> NameFeat | None:
     skel = _names.skeleton(text) or None
     keys = tuple(sorted(k for k in _names.name_keys(text) if k))
     nick: set[str] = set()
+    first = onset(text)
     tokens = _names.name_tokens(text) or [text]
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
         sk = _names.skeleton(tok)
         if sk and len(sk) >= 2:
-            nick.add(sk)
+            nick.update(_with_onset(sk, first if i == 0 else onset(tok)))
         for form in _names.nickname_variants(tok):
             sk = _names.skeleton(form)
             if sk and len(sk) >= 2:
-                nick.add(sk)
+                nick.update(_with_onset(sk, onset(form)))
             # a nickname shared by two names ("Ray" for Reza and Mohammadreza)
             r = _compact(_names.romanize(form))
             if r:
                 nick.add("~" + r)
     if skel and len(skel) >= 2:
-        nick.add(skel)
+        nick.update(_with_onset(skel, first))
     tfkey = skel or roman or norm
-    return NameFeat(text, norm, script_s, roman, skel, keys, tuple(sorted(nick)), tfkey)
+    return NameFeat(
+        text, norm, script_s, roman, skel, keys, tuple(sorted(nick)), tfkey, onset(text)
+    )
 
 
 def name_level(a: NameFeat | None, b: NameFeat | None, *, place: bool = False) -> str:
@@ -175,7 +223,7 @@ def name_level(a: NameFeat | None, b: NameFeat | None, *, place: bool = False) -
     if a.norm == b.norm:
         return "exact"
     same_roman = a.roman is not None and a.roman == b.roman
-    same_skel = a.skel is not None and a.skel == b.skel
+    same_skel = a.skel is not None and a.skel == b.skel and not onsets_differ(a.onset, b.onset)
     if a.script != b.script and (same_roman or same_skel):
         return "other_script"
     jw = a.jw(b)

@@ -94,6 +94,7 @@ class _Vocab:
         "ids",
         "nick_post",
         "norm",
+        "onset",
         "roman",
         "romans",
         "script",
@@ -120,6 +121,7 @@ class _Vocab:
         self.skel = _Col(np.int32, -1)
         self.script = _Col(np.int32, -1)
         self.tfkey = _Col(np.int32, -1)
+        self.onset = _Col(np.int8, 0)  # 0 unknown, 1 vowel, 2 consonant
 
     def _code(self, kind: str, value: str | None, *, create: bool) -> int:
         if value is None:
@@ -154,6 +156,7 @@ class _Vocab:
             self.skel.append(self._code("skel", feat.skel, create=True))
             self.script.append(self._code("script", feat.script, create=True))
             self.tfkey.append(self._code("tfkey", feat.tfkey, create=True))
+            self.onset.append(_ONSET_CODE[feat.onset])
         return vid
 
     def query_codes(self, q: NameFeat) -> tuple[int, int, int, int]:
@@ -166,6 +169,7 @@ class _Vocab:
 
 
 _LEVEL_CODE = {lvl: i for i, lvl in enumerate(NAME_LEVELS)}
+_ONSET_CODE = {"": 0, "v": 1, "c": 2}
 
 
 def _is_part_vec(q: str, skels: np.ndarray) -> np.ndarray:
@@ -482,6 +486,10 @@ class MatchIndex:
         norm_eq = voc.norm.data[u] == q_norm
         roman_eq = (voc.roman.data[u] == q_roman) & (q_roman >= 0)
         skel_eq = (voc.skel.data[u] == q_skel) & (q_skel >= 0)
+        q_onset = _ONSET_CODE[q.onset]
+        if q_onset:
+            on = voc.onset.data[u]
+            skel_eq &= (on == 0) | (on == q_onset)
         other = (voc.script.data[u] != q_script) & (roman_eq | skel_eq) & ~norm_eq
         level = np.full(len(u), _LEVEL_CODE["different"], dtype=np.int8)
         level[norm_eq] = _LEVEL_CODE["exact"]

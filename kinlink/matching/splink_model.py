@@ -58,7 +58,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     *(
         f"{p}_{s}"
         for p in COLUMN_PREFIX.values()
-        for s in ("norm", "script", "roman", "skel", "nick", "tf")
+        for s in ("norm", "script", "roman", "skel", "nick", "tf", "onset")
     ),
     "birth_lo",
     "birth_hi",
@@ -110,18 +110,26 @@ def _part_sql(p: str) -> str:
     return f"({one_way(a, b)} OR {one_way(b, a)})"
 
 
+def _same_skel_sql(p: str) -> str:
+    """Same skeleton and no contradicting onsets (features.onsets_differ)."""
+    return (
+        f"({p}_skel_l = {p}_skel_r AND NOT ({p}_onset_l <> '' AND {p}_onset_r <> ''"
+        f" AND {p}_onset_l <> {p}_onset_r))"
+    )
+
+
 def _name_comparison(fld: str, params: ModelParams | None, *, tf: bool) -> cl.CustomComparison:
     p = COLUMN_PREFIX[fld]
     place = fld == "birth_place"
+    same_skel = _same_skel_sql(p)
     sql: dict[str, cll.ComparisonLevelCreator] = {
         "exact": cll.CustomLevel(f"{p}_norm_l = {p}_norm_r", "same"),
         "other_script": cll.CustomLevel(
-            f"{p}_script_l <> {p}_script_r"
-            f" AND ({p}_roman_l = {p}_roman_r OR {p}_skel_l = {p}_skel_r)",
+            f"{p}_script_l <> {p}_script_r AND ({p}_roman_l = {p}_roman_r OR {same_skel})",
             "same in another script",
         ),
         "variant": cll.Or(
-            cll.CustomLevel(f"{p}_skel_l = {p}_skel_r"),
+            cll.CustomLevel(same_skel),
             cll.JaroWinklerLevel(f"{p}_roman", JW_VARIANT),
         ),
         "nickname": cll.Or(cll.ArrayIntersectLevel(f"{p}_nick", 1), cll.CustomLevel(_part_sql(p))),

@@ -48,6 +48,7 @@ VOCAB_SCHEMA = pa.schema(
         ("skel", pa.string()),
         ("nick", pa.list_(pa.string())),
         ("tf", pa.string()),
+        ("onset", pa.string()),
     ]
 )
 
@@ -107,6 +108,7 @@ class FeatureTables:
             c[4].append(feat.skel)
             c[5].append(list(feat.nick))
             c[6].append(feat.tfkey)
+            c[7].append(feat.onset)
             self._vocab.maybe_flush()
         return vid
 
@@ -178,6 +180,7 @@ def expand_sql(raw: str, vocab: str = "kl_vocab") -> str:
             f"{p}.skel AS {p}_skel",
             f"{p}.nick AS {p}_nick",
             f"{p}.tf AS {p}_tf",
+            f"{p}.onset AS {p}_onset",
             *(f"{p}.tf AS {tf_column(p, level)}" for level in TF_SUFFIX),
         ]
         joins.append(f"LEFT JOIN {vocab} {p} ON {p}.vid = r.{p}_id")

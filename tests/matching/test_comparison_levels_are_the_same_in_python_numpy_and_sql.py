@@ -4,7 +4,7 @@ import pytest
 
 from kinlink.calendars import parse_birth_date
 from kinlink.matching import MatchIndex, MatchRequest, PersonRecord, link_batch, score_pair
-from kinlink.matching.features import name_feat, name_level
+from kinlink.matching.features import name_feat, name_level, onset
 
 PAIRS = [
     ("Mahdi", "Amirmahdi", "nickname"),
@@ -19,6 +19,14 @@ PAIRS = [
     ("Zahra", "Zahra", "exact"),
     ("Maryam", "Mina", None),
     ("Kourosh", "Behrouz", None),
+    # one skeleton (hsn, hmd), but one name begins on a vowel and the other does not
+    ("Ehsan", "احسان", "other_script"),
+    ("Hasan", "احسان", "close"),
+    ("Ehsan", "Hasan", "close"),
+    ("Ahmadi", "احمدی", "other_script"),
+    ("Hamidi", "احمدی", "different"),
+    ("Hsn", "احسان", "other_script"),  # a consonant transliteration: onset unknown
+    ("'ly", "علی", "other_script"),  # ain written as an apostrophe
 ]
 
 
@@ -54,3 +62,24 @@ def test_index_and_splink_give_the_python_levels_for_every_pair():
             assert got["given_name"] == want["given_name"], (q.given_name, rec.given_name)
             assert got["father_name"] == want["father_name"]
         assert bat[rec.id].match_weight == pytest.approx(inter[rec.id].match_weight, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("name", "want"),
+    [
+        ("Ehsan", "v"),
+        ("احسان", "v"),
+        ("عباس", "v"),
+        ("‘Abbās", "v"),
+        ("Hasan", "c"),
+        ("حسن", "c"),
+        ("Ḥusayn", "c"),
+        ("Yasin", "c"),
+        ("یاسین", "c"),
+        ("Hsn", ""),
+        ("myd", ""),
+        ("", ""),
+    ],
+)
+def test_the_onset_of_a_name(name, want):
+    assert onset(name) == want
