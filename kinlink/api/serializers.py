@@ -24,7 +24,9 @@ class PersonSerializer(serializers.ModelSerializer):
     disclosure services, never through a generic serializer."""
 
     names = PersonNameSerializer(many=True, read_only=True)
-    caseworker = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    caseworker = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Person

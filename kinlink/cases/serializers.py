@@ -35,8 +35,10 @@ from .selectors import cases_visible_to, documents_visible_to
 def enum_field(choices: type[models.TextChoices], **kwargs) -> serializers.ChoiceField:
     """A choice field whose enum stays inline in the schema (wrapped in allOf, which the enum
     hoisting of drf-spectacular leaves alone), so that the many fields named "status" or
-    "outcome" across kinlink do not compete for one component name."""
-    schema = {"allOf": [{"type": "string", "enum": list(choices.values)}]}
+    "outcome" across kinlink do not compete for one component name. With allow_blank the
+    enum lists "" too (an open case has no outcome yet)."""
+    values = [*([""] if kwargs.get("allow_blank") else []), *choices.values]
+    schema = {"allOf": [{"type": "string", "enum": values}]}
     field_class = type(f"{choices.__name__}Field", (serializers.ChoiceField,), {})
     return extend_schema_field(schema)(field_class)(choices=choices.choices, **kwargs)
 
@@ -198,7 +200,9 @@ class ReassignmentSerializer(serializers.ModelSerializer):
 
 
 class StageMoveSerializer(serializers.ModelSerializer):
-    moved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    moved_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     to_stage_label = serializers.CharField(source="to_stage.label", read_only=True)
 
     class Meta:
@@ -228,7 +232,9 @@ class StageStaySerializer(serializers.Serializer):
 
 
 class TaskSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     label = serializers.CharField(read_only=True)
     kind = enum_field(TaskKind, read_only=True)
     status = enum_field(TaskStatus, read_only=True)

@@ -14,7 +14,12 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -56,12 +61,25 @@ def _one_of(values) -> str:
     return "one of: " + ", ".join(str(v) for v in values)
 
 
+def _choice(values, **kwargs) -> serializers.ChoiceField:
+    """A closed set checked by the serializer, so that a wrong value is a 400 naming the
+    field; documented as a string listing its values, not as an enum (other apps use
+    "method" and "format" for other sets, and enum components are named after fields)."""
+    schema = {"type": "string", "description": _one_of(values)}
+    field_class = extend_schema_field(schema)(type("OneOfField", (serializers.ChoiceField,), {}))
+    return field_class(choices=[(str(v), str(v)) for v in values], **kwargs)
+
+
 # -- serializers ---------------------------------------------------------------------------
 
 
 class ErasureRequestSerializer(serializers.ModelSerializer):
-    recorded_by = serializers.CharField(source="recorded_by.username", default=None)
-    decided_by = serializers.CharField(source="decided_by.username", default=None)
+    recorded_by = serializers.CharField(
+        source="recorded_by.username", read_only=True, allow_null=True
+    )
+    decided_by = serializers.CharField(
+        source="decided_by.username", read_only=True, allow_null=True
+    )
     ground = serializers.CharField(help_text=_one_of(LegalGround.values))
     requested_by = serializers.CharField(help_text=_one_of(Requester.values))
     method = serializers.CharField(help_text=_one_of(Method.values))
@@ -93,16 +111,16 @@ class ErasureRequestSerializer(serializers.ModelSerializer):
 
 class ErasureRequestCreateSerializer(serializers.Serializer):
     person = serializers.IntegerField()
-    ground = serializers.CharField(help_text=_one_of(LegalGround.values))
+    ground = _choice(LegalGround.values)
     ground_detail = serializers.CharField(
         max_length=300, required=False, allow_blank=True, default=""
     )
-    requested_by = serializers.CharField(help_text=_one_of(Requester.values))
+    requested_by = _choice(Requester.values)
     requested_on = serializers.DateField()
 
 
 class CarryOutSerializer(serializers.Serializer):
-    method = serializers.CharField(help_text=_one_of(Method.values))
+    method = _choice(Method.values)
     confirm_reference = serializers.CharField(help_text="the person's reference, to confirm")
 
 
@@ -111,14 +129,16 @@ class RefuseSerializer(serializers.Serializer):
 
 
 class ExportRequestSerializer(serializers.Serializer):
-    format = serializers.CharField(help_text=_one_of(services.EXPORT_FORMATS))
+    format = _choice(services.EXPORT_FORMATS)
     reason = serializers.CharField(max_length=300, help_text="kept in the audit log")
 
 
 class RetentionRuleSerializer(serializers.ModelSerializer):
     record_type = serializers.CharField(read_only=True)
     action = serializers.CharField(read_only=True)
-    updated_by = serializers.CharField(source="updated_by.username", default=None, read_only=True)
+    updated_by = serializers.CharField(
+        source="updated_by.username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = RetentionRule

@@ -15,7 +15,12 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -38,6 +43,7 @@ from .models import (
     EvidenceExport,
     ParticipantRole,
     Place,
+    PlaceKind,
     Purpose,
     SourceKind,
     Testimony,
@@ -89,8 +95,12 @@ class ModelSerializer(serializers.ModelSerializer):
 
 class TestimonySerializer(ModelSerializer):
     witness_reference = serializers.CharField(source="witness.reference", read_only=True)
-    interviewer = serializers.CharField(source="interviewer.username", default=None)
+    interviewer = serializers.CharField(
+        source="interviewer.username", read_only=True, allow_null=True
+    )
     uses_in_force = serializers.SerializerMethodField()
+    # "" for an interview: a plain string, not the model's URL format
+    source_url = serializers.CharField(read_only=True)
 
     class Meta:
         model = Testimony
@@ -133,7 +143,9 @@ class RevealSerializer(serializers.Serializer):
 
 
 class ConsentSerializer(ModelSerializer):
-    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+    recorded_by = serializers.CharField(
+        source="recorded_by.username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = TestimonyConsent
@@ -153,7 +165,7 @@ class NamingConsentSerializer(serializers.Serializer):
 class EventSerializer(ModelSerializer):
     testimony = serializers.CharField(source="testimony.reference", read_only=True)
     event_type = serializers.CharField(source="event_type.code", read_only=True)
-    place_name = serializers.CharField(source="place.name", default=None, read_only=True)
+    place_name = serializers.CharField(source="place.name", read_only=True, allow_null=True)
     participants = serializers.SerializerMethodField()
     has_passage = serializers.SerializerMethodField()
 
@@ -249,7 +261,7 @@ class PlaceSerializer(ModelSerializer):
 
 class PlaceCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    kind = serializers.CharField(default="other")
+    kind = TextChoiceField(PlaceKind.choices, default=PlaceKind.OTHER)
     country = serializers.CharField(required=False, allow_blank=True, default="")
     aliases = serializers.ListField(child=serializers.CharField(), default=list)
 
@@ -265,7 +277,9 @@ class EventTypeSerializer(ModelSerializer):
 
 class ExportSerializer(ModelSerializer):
     recipient = serializers.CharField(source="recipient.name")
-    created_by = serializers.CharField(source="created_by.username", default=None)
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = EvidenceExport
@@ -296,6 +310,7 @@ class ExportCreateSerializer(serializers.Serializer):
 # -- views ---------------------------------------------------------------------------------
 
 
+@extend_schema_serializer(many=False)  # one page object, not a list to paginate
 class SearchPageSerializer(serializers.Serializer):
     count = serializers.IntegerField(allow_null=True)
     page = serializers.IntegerField()
@@ -390,7 +405,7 @@ class TestimonyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return response
 
     @extend_schema(request=ConsentSerializer, responses=ConsentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def consents(self, request: Request, pk=None) -> Response:
         """The history of the witness's consent to each use; POST adds a record (a
         withdrawal is a record with granted=false)."""
@@ -402,7 +417,7 @@ class TestimonyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(ConsentSerializer(history, many=True).data)
 
     @extend_schema(request=EventCreateSerializer, responses=EventSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def events(self, request: Request, pk=None) -> Response:
         testimony = self.get_object()
         if request.method == "POST":
@@ -420,7 +435,7 @@ class TestimonyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(EventSerializer(events, many=True).data)
 
     @extend_schema(request=AttachmentUploadSerializer, responses=AttachmentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def attachments(self, request: Request, pk=None) -> Response:
         testimony = self.get_object()
         if request.method == "POST":
@@ -514,7 +529,7 @@ class PlaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(PlaceSerializer(place).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=EventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request: Request, pk=None) -> Response:
         """What happened at this place, in the testimonies the caller may see."""
         events = selectors.events_at_place(request.user, self.get_object())

@@ -64,7 +64,13 @@ from .models import (
     VerificationKind,
     VerificationMethod,
 )
-from .selectors import candidates_of, enquiries_visible_to, unread_notifications
+from .selectors import (
+    candidates_of,
+    candidates_visible_to,
+    enquiries_visible_to,
+    shown_candidates,
+    unread_notifications,
+)
 
 
 def _call(fn: Callable[..., Any], **kwargs: Any) -> Any:
@@ -153,7 +159,9 @@ class EnquiryCreateSerializer(serializers.Serializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
-    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     from_status = _choice([("", ""), *EnquiryStatus.choices], read_only=True)
     to_status = _choice(EnquiryStatus.choices, read_only=True)
     outcome = _choice([("", ""), *Outcome.choices], read_only=True)
@@ -165,8 +173,12 @@ class StatusChangeSerializer(serializers.ModelSerializer):
 
 class EnquirySerializer(serializers.ModelSerializer):
     enquirer = serializers.SlugRelatedField(slug_field="reference", read_only=True)
-    sought_person = serializers.SlugRelatedField(slug_field="reference", read_only=True)
-    caseworker = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    sought_person = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True
+    )
+    caseworker = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     relationship = _choice(EnquirerRelationship.choices, read_only=True)
     sought_gender = _choice(Gender.choices, read_only=True)
     status = _choice(EnquiryStatus.choices, read_only=True)
@@ -270,7 +282,9 @@ class CandidateSerializer(serializers.ModelSerializer):
 
 
 def _candidates(request: Request, candidates) -> list:
-    return CandidateSerializer(candidates, many=True, context={"request": request}).data
+    """Serialised for the caller; persons outside their caseload are logged as shown."""
+    shown = shown_candidates(request.user, candidates, channel="api")
+    return CandidateSerializer(shown, many=True, context={"request": request}).data
 
 
 class CandidateDecisionSerializer(serializers.Serializer):
@@ -312,9 +326,15 @@ class ConsentWithdrawalSerializer(serializers.Serializer):
 
 class FamilyMessageSerializer(serializers.ModelSerializer):
     enquiry = serializers.SlugRelatedField(slug_field="reference", read_only=True)
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    delivered_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    reviewed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    delivered_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     direction = _choice(MessageDirection.choices, read_only=True)
     state = _choice(MessageState.choices, read_only=True)
 
@@ -401,7 +421,9 @@ class VerificationSerializer(serializers.Serializer):
 
 
 class VerificationRecordSerializer(serializers.ModelSerializer):
-    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
     kind = serializers.CharField(read_only=True)
 
     class Meta:
@@ -421,7 +443,9 @@ class TransferRequestSerializer(serializers.Serializer):
 
 class TransferSerializer(serializers.ModelSerializer):
     person = serializers.SlugRelatedField(slug_field="reference", read_only=True)
-    by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Transfer
@@ -590,7 +614,7 @@ class EnquiryViewSet(
         return Response(ImportReportSerializer(report).data)
 
     @extend_schema(request=None, responses=CandidateSerializer(many=True))
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)
     def search(self, request: Request, pk=None) -> Response:
         """Ask the matching engine again."""
         enquiry = self._enquiry()
@@ -598,7 +622,7 @@ class EnquiryViewSet(
         return Response(_candidates(request, candidates_of(enquiry)))
 
     @extend_schema(responses=CandidateSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def candidates(self, request: Request, pk=None) -> Response:
         return Response(_candidates(request, candidates_of(self._enquiry())))
 
@@ -703,7 +727,7 @@ class EnquiryViewSet(
     @extend_schema(
         methods=["POST"], request=FamilyMessageCreateSerializer, responses=FamilyMessageSerializer
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def messages(self, request: Request, pk=None) -> Response:
         enquiry = self._enquiry()
         if request.method == "POST":
@@ -726,13 +750,20 @@ class CandidateViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         candidates = (
-            Candidate.objects.filter(enquiry__in=enquiries_visible_to(self.request.user))
+            candidates_visible_to(self.request.user)
             .select_related("enquiry", "person", "decided_by")
             .prefetch_related("person__names")
             .order_by("enquiry_id", "-score", "id")
         )
         enquiry = self.request.query_params.get("enquiry", "")
         return candidates.filter(enquiry_id=enquiry) if enquiry.isdigit() else candidates
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(_candidates(request, page))
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        return Response(_candidates(request, [self.get_object()])[0])
 
     def _decide(self, request: Request, decision: str, reason: str) -> Response:
         candidate = self.get_object()
@@ -743,11 +774,7 @@ class CandidateViewSet(viewsets.ReadOnlyModelViewSet):
             decision=decision,
             reason=reason,
         )
-        return Response(
-            CandidateSerializer(
-                self.get_queryset().get(pk=candidate.pk), context={"request": request}
-            ).data
-        )
+        return Response(_candidates(request, [self.get_queryset().get(pk=candidate.pk)])[0])
 
     @extend_schema(request=CandidateDecisionSerializer, responses=CandidateSerializer)
     @action(detail=True, methods=["post"])

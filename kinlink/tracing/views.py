@@ -44,9 +44,11 @@ from .imports import COLUMNS, ImportFileError
 from .models import Candidate, Enquiry, EnquiryStatus, FamilyMessage, Notification
 from .selectors import (
     candidates_of,
+    candidates_visible_to,
     caseload,
     enquiries_visible_to,
     messages_of,
+    shown_candidates,
     unread_notifications,
 )
 
@@ -65,7 +67,8 @@ def _enquiry_or_404(request: HttpRequest, pk: int) -> Enquiry:
 
 def _candidate_or_404(request: HttpRequest, pk: int) -> Candidate:
     candidate = (
-        Candidate.objects.filter(enquiry__in=enquiries_visible_to(request.user), pk=pk)
+        candidates_visible_to(request.user)
+        .filter(pk=pk)
         .select_related("enquiry", "person")
         .first()
     )
@@ -166,7 +169,7 @@ def enquiry_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enquiry = _enquiry_or_404(request, pk)
-    candidates = list(candidates_of(enquiry))
+    candidates = shown_candidates(request.user, candidates_of(enquiry), channel="page")
     for candidate in candidates:
         candidate.viewable = can_view_person(request.user, candidate.person)
         # another team's person: their hidden names stay hidden, also in the explanation

@@ -113,13 +113,15 @@ def reports(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(
             _("Reports are for supervisors, analysts and data-protection officers.")
         )
+    # a record merged into another is the same person: counted once, as the survivor
+    registry = Person.objects.filter(merged_into__isnull=True)
     by_status = suppressed_counts(
-        Person.objects.values("status").annotate(n=Count("id")).order_by("status"),
+        registry.values("status").annotate(n=Count("id")).order_by("status"),
         "status",
         dict(LifeStatus.choices),
     )
     by_gender = suppressed_counts(
-        Person.objects.values("gender").annotate(n=Count("id")).order_by("gender"),
+        registry.values("gender").annotate(n=Count("id")).order_by("gender"),
         "gender",
         dict(Gender.choices),
     )
