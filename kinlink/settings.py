@@ -13,6 +13,8 @@ KINLINK_EMAIL_URL      smtp://user:pass@host:port for reminders (default: no mai
 KINLINK_BASE_URL       https://kinlink.example.org: the address reminder emails link to
 KINLINK_CASES_RENEWAL_LEAD_DAYS  days before a document expires that its renewal task falls
                        due, for document types without their own (default 60)
+KINLINK_EXPORT_PASSPHRASE_ABOVE  caseload exports with more rows need a passphrase
+                       (AES-256 ZIP; default 1000)
 """
 
 from __future__ import annotations
