@@ -244,6 +244,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     except BackupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if report.already_restored:
+        print(f"{args.archive} was restored into this database already; nothing changed")
+        return 0
     print(
         f"restored {sum(report.rows.values())} rows and {report.files} files; "
         f"audit log intact ({report.audit_entries} entries)"
@@ -328,7 +331,10 @@ def cmd_link(args: argparse.Namespace) -> int:
         progress=progress,
     )
     bar.close()
-    written = write_results_csv(args.out or sys.stdout, results, top_k=args.top)
+    # OUT.csv appears whole or not at all: a run killed half-way leaves only OUT.csv.partial,
+    # never a shorter file that looks finished. The export is audited before it appears.
+    partial = Path(args.out + ".partial") if args.out else None
+    written = write_results_csv(partial or sys.stdout, results, top_k=args.top)
     if not args.registry:
         from kinlink.audit.models import Action
         from kinlink.audit.services import record
@@ -338,6 +344,8 @@ def cmd_link(args: argparse.Namespace) -> int:
             object_type="matching.link",
             detail={"requests": len(requests), "rows": written},
         )
+    if partial is not None:
+        os.replace(partial, args.out)
     print(
         f"linked {len(requests)} requests against {len(registry)} persons: {written} rows"
         + (f" in {args.out}" if args.out else "")

@@ -180,6 +180,7 @@ class RestoreReport:
     rows: dict[str, int]
     files: int
     audit_entries: int
+    already_restored: bool = False
 
 
 def open_backup(path: Path, passphrase: str, into: Path) -> dict[str, Any]:
@@ -212,9 +213,13 @@ def _holds_data() -> bool:
 def restore_backup(path: Path, passphrase: str, progress: Progress = None) -> RestoreReport:
     """Load an archive into an empty, migrated database and the media directory.
 
-    Everything happens in one transaction: killed at any moment, the database is left as it was
-    and the restore can simply be run again.
+    Everything happens in one transaction, the audit entry that records the restore included:
+    killed at any moment, the database is either left as it was or holds the whole backup and
+    that entry, never part of it. Run again, a restore that did finish says so and changes
+    nothing; one that did not starts over. (Files are placed just before the commit; a run
+    killed in between leaves them, and the next run writes them again.)
     """
+    digest = _sha256_file(Path(path))
     with tempfile.TemporaryDirectory(prefix="kinlink-restore-") as scratch:
         manifest = open_backup(Path(path), passphrase, Path(scratch))
         if key_fingerprint() not in manifest["key_fingerprints"]:
@@ -230,6 +235,11 @@ def restore_backup(path: Path, passphrase: str, progress: Progress = None) -> Re
                 f"this kinlink does not know the tables {', '.join(unknown)}; upgrade first"
             )
         with transaction.atomic():
+            if _holds_data() and _restored_from(digest):
+                rows = {label: info["rows"] for label, info in manifest["tables"].items()}
+                return RestoreReport(
+                    rows, len(manifest["files"]), Entry.objects.count(), already_restored=True
+                )
             if _holds_data():
                 raise BackupError(
                     "the database already holds data (users or audit entries): restore needs an "
@@ -254,8 +264,19 @@ def restore_backup(path: Path, passphrase: str, progress: Progress = None) -> Re
             if not report.ok:
                 raise BackupError(f"the restored audit log does not verify: {report.problem}")
             _place_files(unpacked / "files")
-        record(Action.SYSTEM, detail={"restored_from": Path(path).name})
+            record(
+                Action.SYSTEM,
+                object_type="backup.restore",
+                detail={"restored_from": Path(path).name, "archive_sha256": digest},
+            )
     return RestoreReport(counts, len(manifest["files"]), Entry.objects.count())
+
+
+def _restored_from(digest: str) -> bool:
+    """Whether a restore of the archive with this SHA-256 was committed here."""
+    return Entry.objects.filter(
+        action=Action.SYSTEM, object_type="backup.restore", detail__archive_sha256=digest
+    ).exists()
 
 
 def _load_table(model: type[models.Model], columns: list[str], source: Path) -> int:
