@@ -11,6 +11,11 @@ the first page of 25 plus, for a search driven by a rare word or filter, the cou
 1,000; a broad search is shown page by page, uncounted), repeated, median and 95th percentile,
 once for a data-protection officer (sees everything) and once for one caseworker.
 Prints the figures; writes them to bench/out/testimony_search.json.
+
+With `--export N`, N testimonies of one team get court consent and the evidence export is
+timed as the page's background job runs it (progress rows written per testimony): the
+registry-name detection of the redaction over the person registry, the whole job, and the
+check of the bundle it wrote (`kinlink evidence verify`).
 """
 
 from __future__ import annotations
@@ -343,12 +348,66 @@ def run(stats: dict, repeat: int) -> list[dict]:
     return results
 
 
+def export_figures(stats: dict, count: int) -> dict:
+    from django.conf import settings
+
+    from kinlink.accounts.models import Team, User
+    from kinlink.audit import crypto
+    from kinlink.testimony import evidence, jobs
+    from kinlink.testimony.models import ExportJob, Participant, Testimony, TestimonyConsent
+    from kinlink.testimony.verify import verify_bundle
+
+    settings.TESTIMONY_EXPORT_THREADS = False  # run the job here, to time it
+    supervisor = User.objects.create(
+        username="bench-supervisor", role="supervisor", team=Team.objects.get(name="bench")
+    )
+    chosen = list(Testimony.objects.order_by("id")[:count])
+    TestimonyConsent.objects.bulk_create(
+        TestimonyConsent(
+            testimony=t, use="court", granted=True, given_on=dt.date(2024, 1, 1), method="in_person"
+        )
+        for t in chosen
+    )
+    accounts = [crypto.decrypt(t.account.token) for t in chosen]
+    linked = {t.witness_id for t in chosen} | set(
+        Participant.objects.filter(event__testimony__in=chosen).values_list("person_id", flat=True)
+    )
+    started = time.perf_counter()
+    found = evidence.registry_names(accounts, exclude=linked)
+    detect_s = time.perf_counter() - started
+    job = jobs.request_export(user=supervisor, recipient="Bench court", purpose="court")
+    updates = []
+    started = time.perf_counter()
+    job = jobs.run_job(job.pk, on_progress=lambda done, total: updates.append(done))
+    job_s = time.perf_counter() - started
+    job = ExportJob.objects.select_related("export").get(pk=job.pk)
+    started = time.perf_counter()
+    report = verify_bundle(job.export.file.path)
+    verify_s = time.perf_counter() - started
+    figures = {
+        "testimonies": job.export.testimony_count,
+        "events": job.export.event_count,
+        "registry_names_found": len(found),
+        "registry_detection_s": round(detect_s, 2),
+        "job_s": round(job_s, 2),
+        "testimonies_per_s": round(job.export.testimony_count / job_s, 1),
+        "progress_updates": len(updates),
+        "bundle_bytes": job.export.size,
+        "verify_s": round(verify_s, 2),
+        "verified": report.ok,
+        "status": job.status,
+    }
+    print("export:", json.dumps(figures))
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--data", help="data directory (default: a fresh temporary one)")
+    parser.add_argument("--export", type=int, default=0, help="time an export of N testimonies")
     args = parser.parse_args(argv)
     data_dir = Path(args.data or tempfile.mkdtemp(prefix="kinlink-bench-testimony-"))
     _setup(data_dir)
@@ -361,11 +420,12 @@ def main(argv: list[str] | None = None) -> int:
         f"({stats['index_rows_per_testimony']} per testimony)"
     )
     results = run(stats, args.repeat)
+    exported = export_figures(stats, args.export) if args.export else None
     OUT.mkdir(parents=True, exist_ok=True)
     out = OUT / "testimony_search.json"
     out.write_text(
         json.dumps(
-            {"database": connection.vendor, **stats, "queries": results},
+            {"database": connection.vendor, **stats, "queries": results, "export": exported},
             indent=2,
             ensure_ascii=False,
         )

@@ -624,6 +624,8 @@ def _fill_and_store(
         },
     }
     archive, digest = _write_zip(bundle, manifest)
+    if progress is not None:
+        progress(total, total)
     with archive, transaction.atomic():
         return _store(archive, digest, user, target, purpose, note, reference, manifest)
 

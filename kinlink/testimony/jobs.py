@@ -111,14 +111,17 @@ def _claim(job_id: int) -> bool:
     )
 
 
-def run_job(job_id: int) -> ExportJob:
-    """Build the bundle of one job, writing progress as it goes."""
+def run_job(job_id: int, on_progress: evidence.Progress | None = None) -> ExportJob:
+    """Build the bundle of one job, writing progress as it goes (and telling
+    `on_progress(done, total)`, for a command line)."""
     if not _claim(job_id):
         return ExportJob.objects.get(pk=job_id)
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
 
     def progress(done: int, total: int) -> None:
         ExportJob.objects.filter(pk=job_id).update(done=done, total=total, heartbeat=timezone.now())
+        if on_progress is not None:
+            on_progress(done, total)
 
     try:
         with acting_as(actor_for(job.requested_by)):

@@ -24,23 +24,13 @@ def test_a_job_reports_progress_and_ends_with_a_verified_bundle(court_testimony,
     job = jobs.request_export(user=staff["supervisor"], recipient="Court", purpose="court")
     assert job.status == JobStatus.QUEUED and job.percent == 0
     seen = []
-    original = jobs.evidence.export_evidence
 
-    def watching(**kwargs):
-        progress = kwargs.pop("progress")
+    def watch(done, total):
+        seen.append(ExportJob.objects.get(pk=job.pk).percent)
 
-        def spy(done, total):
-            progress(done, total)
-            seen.append(ExportJob.objects.get(pk=job.pk).percent)
-
-        return original(progress=spy, **kwargs)
-
-    jobs.evidence.export_evidence = watching
-    try:
-        finished = jobs.run_job(job.pk)
-    finally:
-        jobs.evidence.export_evidence = original
-    assert seen == [50], "one testimony of two steps: half done before the archive"
+    finished = jobs.run_job(job.pk, on_progress=watch)
+    # One testimony and the archive: half done, then 99% until the bundle is stored.
+    assert seen == [50, 99]
     assert finished.status == JobStatus.DONE and finished.percent == 100
     assert verify_bundle(finished.export.file.path).ok
     assert finished.export.created_by == staff["supervisor"]
@@ -134,3 +124,24 @@ def test_the_thread_builds_the_bundle_after_commit(court_testimony, staff, setti
         thread.join(timeout=60)
     job.refresh_from_db()
     assert threads and job.status == JobStatus.DONE
+
+
+def test_the_command_exports_with_progress_and_copies_the_bundle(
+    court_testimony, staff, tmp_path, capsys
+):
+    out = tmp_path / "court.zip"
+    call_command(
+        "evidence_export",
+        "--as",
+        "nadia",
+        "--recipient",
+        "Court",
+        "--purpose",
+        "court",
+        "--out",
+        str(out),
+    )
+    printed = capsys.readouterr()
+    assert "100%" in printed.err and "E-000001" in printed.out
+    assert verify_bundle(out).ok
+    assert ExportJob.objects.get().status == JobStatus.DONE
