@@ -83,12 +83,18 @@ def record_publication_consent(
 
 @transaction.atomic
 def withdraw_publication_consent(*, user: User, enquiry: Enquiry, reason: str) -> Consent:
-    """The enquirer takes their consent back: the notice is unpublished at once."""
+    """The enquirer takes their consent back: the notice is unpublished at once and their
+    photo is deleted (it was kept only to be published; a new consent needs a new photo)."""
     _require_worker(user, enquiry)
     consent = publication_consent(enquiry)
     if consent is None:
         raise ValidationError(_("There is no consent to publication in force."))
-    return legal_basis.withdraw_basis_by(user=user, record=consent, reason=reason)
+    withdrawn = legal_basis.withdraw_basis_by(user=user, record=consent, reason=reason)
+    notice = notice_of(enquiry)
+    if notice is not None and notice.photo is not None:
+        notice.photo = None
+        notice.save()
+    return withdrawn
 
 
 def _clean_photo(data: bytes) -> str:

@@ -126,6 +126,11 @@ def test_withdrawing_the_consent_unpublishes_the_notice_and_its_photo(
     assert public(client, published).status_code == 404
     assert photo(client, published).status_code == 404
     assert notices.published_photo(published.token) is None
+    assert TracingNotice.objects.get().photo is None  # kept only to be published
+    # a new consent alone does not bring the old photo back
+    consent_to_publish(enquiry, sara)
+    assert photo(client, published).status_code == 404
+    assert notices.published_notice(published.token).has_photo is False
 
 
 def test_no_photo_is_kept_or_served_without_consent(client, enquiry, sara):
