@@ -22,9 +22,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kinlink.accounts.models import User
-from kinlink.audit.models import Action
 from kinlink.audit.sensitive import reveal
-from kinlink.audit.services import record
 from kinlink.people import basis as legal_basis
 from kinlink.people.models import Consent, ConsentPurpose, LegalBasis
 
@@ -189,12 +187,3 @@ def published_photo(token: str) -> bytes | None:
         return None
     data = reveal(notice, "photo", reason=f"published tracing notice {notice.enquiry.reference}")
     return base64.b64decode(data or "")
-
-
-def record_notice_printed(*, user: User, enquiry: Enquiry) -> None:
-    record(
-        Action.DISCLOSE,
-        object_type="tracing.notice",
-        object_id=enquiry.pk,
-        detail={"channel": "printed notice", "by": user.username},
-    )
