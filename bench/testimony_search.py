@@ -165,7 +165,6 @@ def _account(rng, witness_names, victims, places, vocabulary, weights) -> tuple[
 def build(size: int, seed: int) -> dict:
     from django.db import connection, transaction
 
-    from kinlink.audit import crypto
     from kinlink.testimony import search, services
     from kinlink.testimony.demo import PLACES
     from kinlink.testimony.models import Event, EventType, Participant, Testimony
@@ -217,7 +216,7 @@ def build(size: int, seed: int) -> dict:
                         witness=witness,
                         recorded_on=dt.date(2016, 1, 1) + dt.timedelta(days=rng.randrange(3600)),
                         language="fa",
-                        account=crypto.encrypt(account),
+                        account=account,  # SealedTextField encrypts it on save
                         caseworker=witness.caseworker,
                         team=witness.caseworker.team,
                     )

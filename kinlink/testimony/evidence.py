@@ -219,29 +219,36 @@ _PERSIAN_TO_ARABIC = str.maketrans({"\u06cc": "\u064a", "\u06a9": "\u0643"})
 
 def registry_names(texts: Iterable[str], exclude: Iterable[int]) -> list[str]:
     """Words of the texts that are a given or family name of someone in the person
-    registry other than `exclude` (the bundle's people), in any script."""
+    registry other than `exclude` (the bundle's people), in any script. Latin-script words
+    count only when capitalised (a lower-case word is not a name there); Arabic-script
+    words are looked up with both the Arabic and the Persian yeh and kaf."""
     words: set[str] = set()
     for text in texts:
         for match in WORD.finditer(text or ""):
             word = match.group(0)
-            if len(word) >= 2 and not word.isdigit():
+            if len(word) < 2 or word.isdigit():
+                continue
+            if word.isascii():
+                if word[0].isupper():
+                    words.add(word)
+            else:
                 words |= {
                     word,
-                    word.title(),
                     word.translate(_ARABIC_TO_PERSIAN),
                     word.translate(_PERSIAN_TO_ARABIC),
                 }
     found: set[str] = set()
-    ordered, excluded = sorted(words), list(exclude)
-    for start in range(0, len(ordered), 500):
-        chunk = ordered[start : start + 500]
-        rows = (
-            PersonName.objects.filter(Q(given_name__in=chunk) | Q(family_name__in=chunk))
-            .exclude(person_id__in=excluded)
-            .values_list("given_name", "family_name")
-        )
-        for given, family in rows:
-            found |= {part for part in (given, family) if part in words}
+    ordered, excluded = sorted(words), set(exclude)
+    # Large chunks: the name columns have no index of their own, so each chunk is one
+    # pass over the names (a hashed IN list on PostgreSQL).
+    for start in range(0, len(ordered), 2000):
+        chunk = ordered[start : start + 2000]
+        rows = PersonName.objects.filter(
+            Q(given_name__in=chunk) | Q(family_name__in=chunk)
+        ).values_list("person_id", "given_name", "family_name")
+        for person_id, given, family in rows.iterator(chunk_size=5000):
+            if person_id not in excluded:  # in Python: a bundle may hold thousands of people
+                found |= {part for part in (given, family) if part in words}
     return sorted(found)
 
 
