@@ -127,6 +127,8 @@ def prepare(persons: int, enquiries: int, *, keep: bool, seed: int = 1) -> dict:
     state = kept_state(persons, enquiries) if keep else None
     if state is not None:
         print(f"reusing the kept cluster {state['pgtmp']} ({persons:,} persons)", flush=True)
+        # The data directory holds the field keys the database was written with.
+        os.environ["KINLINK_DATA"] = state["kinlink_data"]
         setup_django(state["database_url"])
         state["keep"] = True
         return state
@@ -142,6 +144,7 @@ def prepare(persons: int, enquiries: int, *, keep: bool, seed: int = 1) -> dict:
         OUT.mkdir(exist_ok=True)
         STATE.write_text(json.dumps(state, indent=2))
     setup_django(url)
+    state["kinlink_data"] = os.environ["KINLINK_DATA"]
     state.update(build(persons, enquiries, seed=seed))
     state["complete"] = True
     if keep:

@@ -78,6 +78,9 @@ class Person(AuditedModel):
         indexes = [
             models.Index(fields=["caseworker", "reference"]),
             models.Index(fields=["team", "reference"]),
+            # The home page's recently changed persons, newest first, within a caseload.
+            models.Index(fields=["caseworker", "-updated_at"], name="people_person_cw_updated"),
+            models.Index(fields=["team", "-updated_at"], name="people_person_team_updated"),
         ]
 
     def __str__(self) -> str:

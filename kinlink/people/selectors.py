@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from kinlink.accounts.roles import Role
 
@@ -36,6 +36,27 @@ def persons_visible_to(user, *, include_merged: bool = False) -> QuerySet[Person
     if user.role == Role.DPO:
         return persons
     return persons.none()
+
+
+def search_persons(persons: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """Persons among `persons` with a name containing `query`, or that reference.
+
+    A subquery on names rather than a join: no DISTINCT over whole person rows, and on
+    PostgreSQL the names' trigram indexes (migration 0007) answer the substring match
+    without reading every name of a large registry."""
+    query = query.strip()
+    # Names of the caseload only: the planner then starts from the caseload or from the
+    # trigram index, whichever is smaller.
+    named = (
+        PersonName.objects.filter(Q(given_name__icontains=query) | Q(family_name__icontains=query))
+        .filter(person__in=persons.values("pk").order_by())
+        .values("person_id")
+        .order_by()
+    )
+    # One id list (a UNION), not "name matches OR reference": an OR makes PostgreSQL walk
+    # the whole reference index filtering each row.
+    by_reference = persons.filter(reference__iexact=query).values("pk").order_by()
+    return persons.filter(pk__in=named.union(by_reference))
 
 
 def can_view_person(user, person: Person) -> bool:

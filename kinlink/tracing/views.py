@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from kinlink.accounts.roles import works_on_records
 from kinlink.people.selectors import (
-    can_view_person,
     consent_history,
     names_visible_to,
     persons_visible_to,
@@ -170,8 +169,14 @@ def enquiry_create(request: HttpRequest) -> HttpResponse:
 def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enquiry = _enquiry_or_404(request, pk)
     candidates = shown_candidates(request.user, candidates_of(enquiry), channel="page")
+    # One query for which candidates' records the user may open, not one per candidate.
+    viewable = set(
+        persons_visible_to(request.user, include_merged=True)
+        .filter(pk__in=[c.person_id for c in candidates])
+        .values_list("pk", flat=True)
+    )
     for candidate in candidates:
-        candidate.viewable = can_view_person(request.user, candidate.person)
+        candidate.viewable = candidate.person_id in viewable
         # another team's person: their hidden names stay hidden, also in the explanation
         candidate.shown_names = names_visible_to(request.user, candidate.person)
         candidate.shown_explanation = shown_to(

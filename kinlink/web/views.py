@@ -14,7 +14,7 @@ from kinlink.audit.selectors import filter_entries
 from kinlink.audit.services import verify_chain
 from kinlink.people import services as people_services
 from kinlink.people.models import Gender, LifeStatus, Person
-from kinlink.people.selectors import persons_visible_to
+from kinlink.people.selectors import persons_visible_to, search_persons
 from kinlink.reports.aggregates import suppressed_counts
 from kinlink.tracing.selectors import unread_notifications
 
@@ -43,12 +43,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.get("q", "").strip()
     if query:
-        persons = (
-            persons.filter(names__given_name__icontains=query)
-            | persons.filter(names__family_name__icontains=query)
-            | persons.filter(reference__iexact=query)
-        )
-        persons = persons.distinct()
+        persons = search_persons(persons, query)
     page = Paginator(persons.order_by("reference"), 25).get_page(request.GET.get("page"))
     return render(request, "web/person_list.html", {"page": page, "query": query})
 

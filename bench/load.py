@@ -1,0 +1,363 @@
+"""kinlink under load on loopback with a large registry, alone and beside a batch linkage
+(issue 7, item 5).
+
+    .venv/bin/python -m bench.large_registry --keep        # build the registry once
+    .venv/bin/python -m bench.load --keep                  # 100 requests/s, 60 s per phase
+    .venv/bin/python -m bench.load --keep --rate 100 --duration 120 --workers 2
+    .venv/bin/python -m bench.load --persons 20000 --enquiries 500 --duration 20   # small
+
+Serves kinlink as `kinlink serve` does (waitress), `--workers` processes with `--threads`
+threads each on their own loopback ports, as behind a reverse proxy that spreads requests
+over them (docs/OPERATIONS.md). Locust (headless, as a library, in its own process) keeps
+`--rate` requests per second through `--users` simulated staff, each paced at an equal share
+(constant throughput), as caseworkers and supervisors of the bench registry with a real
+session cookie for the pages and a real API token for the API:
+
+    pages  home, enquiry list, enquiry page, person page, persons search
+    API    /api/enquiries/, /api/enquiries/{id}/, /api/enquiries/{id}/candidates/,
+           /api/persons/{id}/
+
+Phase 1 is the load alone; phase 2 is the same load while `kinlink link` links
+`--link-requests` enquiries (from the benchmark data) against the database registry in
+another process. Prints achieved requests per second, p50/p95/p99 and errors per endpoint,
+with the load average; the target is p95 under 300 ms with no error. Writes
+bench/out/load.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = Path(__file__).resolve().parent / "out"
+TARGET_P95_MS = 300.0
+KINLINK = [sys.executable, "-m", "kinlink.cli"]
+# (label, weight): shares of the traffic, pages then API
+MIX = [
+    ("home", 8),
+    ("enquiry list", 14),
+    ("enquiry page", 14),
+    ("person page", 16),
+    ("persons search", 8),
+    ("api enquiries", 10),
+    ("api enquiry", 10),
+    ("api candidates", 8),
+    ("api person", 12),
+]
+
+
+# -- the load generator (own process: locust patches the standard library with gevent) -----
+
+
+def drive(config_path: str) -> None:
+    """Run locust headless with the identities and URLs in the config; write its figures."""
+    import gevent
+    from locust import FastHttpUser, constant_throughput, events, task
+    from locust.env import Environment
+
+    config = json.loads(Path(config_path).read_text())
+    identities, bases = config["identities"], config["bases"]
+    per_user = config["rate"] / config["users"]
+    counter = iter(range(10**9))
+
+    class Staff(FastHttpUser):
+        host = bases[0]
+        wait_time = constant_throughput(per_user)
+
+        def on_start(self) -> None:
+            n = next(counter)
+            self.base = bases[n % len(bases)]
+            self.who = identities[n % len(identities)]
+            self.rng = random.Random(n)
+            self.page = {"Cookie": f"sessionid={self.who['session']}"}
+            self.api = {"Authorization": f"Token {self.who['token']}"}
+
+        def _get(self, label: str, path: str, headers: dict) -> None:
+            with self.client.get(
+                self.base + path, headers=headers, name=label, catch_response=True
+            ) as response:
+                if response.status_code != 200:
+                    response.failure(f"HTTP {response.status_code}")
+
+        @task
+        def visit(self) -> None:
+            label = self.rng.choices([m[0] for m in MIX], [m[1] for m in MIX])[0]
+            who, pick = self.who, self.rng.choice
+            paths = {
+                "home": ("/en/", self.page),
+                "enquiry list": ("/en/tracing/", self.page),
+                "enquiry page": (f"/en/tracing/{pick(who['enquiries'])}/", self.page),
+                "person page": (f"/en/tracing/persons/{pick(who['persons'])}/", self.page),
+                "persons search": (f"/en/persons/?q={pick(who['names'])}", self.page),
+                "api enquiries": ("/api/enquiries/", self.api),
+                "api enquiry": (f"/api/enquiries/{pick(who['enquiries'])}/", self.api),
+                "api candidates": (
+                    f"/api/enquiries/{pick(who['enquiries'])}/candidates/",
+                    self.api,
+                ),
+                "api person": (f"/api/persons/{pick(who['persons'])}/", self.api),
+            }
+            path, headers = paths[label]
+            self._get(label, path, headers)
+
+    env = Environment(user_classes=[Staff], events=events)
+    runner = env.create_local_runner()
+    runner.start(config["users"], spawn_rate=config["users"])
+    gevent.sleep(config["warmup"])
+    env.stats.reset_all()
+    started = time.monotonic()
+    gevent.sleep(config["duration"])
+    elapsed = time.monotonic() - started
+    figures = {"seconds": round(elapsed, 1), "endpoints": []}
+    for entry in sorted(env.stats.entries.values(), key=lambda e: e.name):
+        figures["endpoints"].append(_entry(entry, elapsed))
+    figures["total"] = _entry(env.stats.total, elapsed)
+    runner.quit()
+    figures["errors"] = {f"{e.name}: {e.error}": e.occurrences for e in env.stats.errors.values()}
+    Path(config["out"]).write_text(json.dumps(figures, indent=2))
+
+
+def _entry(entry, elapsed: float) -> dict:
+    def pct(p: float) -> float:
+        return float(entry.get_response_time_percentile(p) or 0)
+
+    return {
+        "endpoint": entry.name,
+        "requests": entry.num_requests,
+        "rps": round(entry.num_requests / elapsed, 1),
+        "errors": entry.num_failures,
+        "p50_ms": pct(0.50),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "max_ms": round(entry.max_response_time or 0, 1),
+    }
+
+
+# -- the orchestration ----------------------------------------------------------------------
+
+
+def _identities(count: int, rng: random.Random) -> list[dict]:
+    """Caseworkers and supervisors with a session, a token and records of their caseload."""
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    from kinlink.accounts.models import User
+    from kinlink.people.models import PersonName
+    from kinlink.people.selectors import persons_visible_to
+    from kinlink.tracing.selectors import enquiries_visible_to
+
+    users = list(User.objects.filter(username__startswith="bench-cw-").order_by("id"))
+    supervisors = list(User.objects.filter(username__startswith="bench-sup-").order_by("id"))
+    chosen = users[: max(1, count - count // 10)] + supervisors[: max(1, count // 10)]
+    identities = []
+    for user in chosen:
+        client = Client()
+        client.force_login(user)
+        token, _ = Token.objects.get_or_create(user=user)
+        persons = list(persons_visible_to(user).values_list("id", flat=True)[:2000])
+        persons = rng.sample(persons, min(100, len(persons)))
+        enquiries = list(enquiries_visible_to(user).values_list("id", flat=True)[:500])
+        names = [
+            n.split()[0]
+            for n in PersonName.objects.filter(person_id__in=persons[:20]).values_list(
+                "family_name", flat=True
+            )
+            if n.strip()
+        ]
+        identities.append(
+            {
+                "user": user.username,
+                "session": client.cookies["sessionid"].value,
+                "token": token.key,
+                "persons": persons,
+                "enquiries": enquiries or [0],
+                "names": [urllib.request.quote(n) for n in names] or ["a"],
+            }
+        )
+    return identities
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(workers: int, threads: int, env: dict) -> tuple[list, list[str]]:
+    """Start `kinlink serve` processes; wait until each answers /healthz."""
+    processes, bases = [], []
+    logs = Path(tempfile.mkdtemp(prefix="kinlink-serve-"))
+    for n in range(workers):
+        port = _free_port()
+        log = open(logs / f"serve-{n}.log", "w")  # noqa: SIM115 (lives as long as the server)
+        processes.append(
+            subprocess.Popen(
+                [*KINLINK, "serve", "--port", str(port), "--threads", str(threads)],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+            )
+        )
+        bases.append(f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + 120
+    for base, process in zip(bases, processes, strict=True):
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=5) as answer:  # noqa: S310
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"kinlink serve did not start; see {logs}")
+            time.sleep(0.5)
+    return processes, bases
+
+
+def _link_requests(count: int, path: Path) -> int:
+    """Enquiries for `kinlink link` (the benchmark's, or the database's when none)."""
+    from bench.large_registry import DATA, _enquiry_rows
+
+    rows = list(_enquiry_rows(count, random.Random(3)))
+    del DATA
+    columns = ["id", "given_name", "family_name", "father_name", "mother_name", "birth_date"]
+    columns += ["gender", "birth_place"]
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(columns)
+        for i, row in enumerate(rows):
+            values = {**row, "id": row.get("request_id") or f"R{i}"}
+            writer.writerow([values.get(c) or "" for c in columns])
+    return len(rows)
+
+
+def _phase(name: str, config: dict, work: Path) -> dict:
+    config = {**config, "out": str(work / f"{name}.json")}
+    path = work / f"{name}-config.json"
+    path.write_text(json.dumps(config))
+    print(f"phase {name}: {config['rate']} requests/s for {config['duration']} s ...", flush=True)
+    subprocess.run(
+        [sys.executable, "-m", "bench.load", "--drive", str(path)],
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    figures = json.loads((work / f"{name}.json").read_text())
+    figures["load_average"] = _load()
+    _print(name, figures)
+    return figures
+
+
+def _print(name: str, figures: dict) -> None:
+    print(f"\n{name}: {figures['seconds']} s, load average {figures['load_average']}")
+    print(f"{'endpoint':<16} {'req':>6} {'rps':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'err':>4}")
+    for row in [*figures["endpoints"], figures["total"]]:
+        print(
+            f"{row['endpoint']:<16} {row['requests']:>6} {row['rps']:>6} {row['p50_ms']:>6.0f} "
+            f"{row['p95_ms']:>6.0f} {row['p99_ms']:>6.0f} {row['errors']:>4}"
+        )
+    for error, count in figures["errors"].items():
+        print(f"  error x{count}: {error}")
+    print(flush=True)
+
+
+def _load() -> str:
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--enquiries", type=int, default=20_000)
+    parser.add_argument("--keep", action="store_true", help="reuse / keep the filled cluster")
+    parser.add_argument("--rate", type=float, default=100.0, help="requests per second")
+    parser.add_argument("--users", type=int, default=100, help="simulated staff")
+    parser.add_argument("--duration", type=int, default=60, help="seconds per phase")
+    parser.add_argument("--warmup", type=int, default=10, help="seconds before measuring")
+    parser.add_argument("--workers", type=int, default=2, help="kinlink serve processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per process")
+    parser.add_argument("--link-requests", type=int, default=10_000)
+    parser.add_argument("--drive", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.drive:
+        drive(args.drive)
+        return
+
+    from bench import large_registry
+
+    state = large_registry.prepare(args.persons, args.enquiries, keep=args.keep)
+    work = Path(tempfile.mkdtemp(prefix="kinlink-load-"))
+    servers: list = []
+    link = None
+    report: dict = {"persons": args.persons, "enquiries": args.enquiries, "args": vars(args)}
+    try:
+        identities = _identities(args.users, random.Random(5))
+        env = {**os.environ, "DATABASE_URL": state["database_url"]}
+        servers, bases = _serve(args.workers, args.threads, env)
+        config = {
+            "identities": identities,
+            "bases": bases,
+            "rate": args.rate,
+            "users": args.users,
+            "duration": args.duration,
+            "warmup": args.warmup,
+        }
+        print(f"load average before: {_load()}", flush=True)
+        report["alone"] = _phase("alone", config, work)
+        requests_csv = work / "requests.csv"
+        report["link_requests"] = _link_requests(args.link_requests, requests_csv)
+        link_log = open(work / "link.log", "w")  # noqa: SIM115
+        started = time.monotonic()
+        link = subprocess.Popen(
+            [*KINLINK, "link", str(requests_csv), "--out", str(work / "links.csv")],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=link_log,
+            cwd=ROOT,
+        )
+        time.sleep(5)  # the linkage is reading the registry when the load starts
+        report["with_link"] = _phase("with_link", config, work)
+        report["link_finished_during_phase"] = link.poll() is not None
+        report["link_seconds_so_far"] = round(time.monotonic() - started, 1)
+        report["link_exit"] = link.poll()
+    finally:
+        if link is not None and link.poll() is None:
+            link.send_signal(signal.SIGTERM)
+            link.wait(30)
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+        for server in servers:
+            server.wait(30)
+        large_registry.finish(state)
+    OUT.mkdir(exist_ok=True)
+    (OUT / "load.json").write_text(json.dumps(report, indent=2))
+    for phase in ("alone", "with_link"):
+        total = report[phase]["total"]
+        over = [e["endpoint"] for e in report[phase]["endpoints"] if e["p95_ms"] >= TARGET_P95_MS]
+        print(
+            f"{phase}: {total['rps']} requests/s, p95 {total['p95_ms']:.0f} ms, "
+            f"{total['errors']} errors; over {TARGET_P95_MS:.0f} ms: {', '.join(over) or 'none'}"
+        )
+    print(
+        f"linkage ran {report['link_seconds_so_far']} s during the test "
+        f"({'finished' if report['link_finished_during_phase'] else 'still running, stopped'})"
+    )
+
+
+if __name__ == "__main__":
+    main()
