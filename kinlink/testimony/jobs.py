@@ -23,7 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kinlink.audit.context import acting_as, actor_for
+from kinlink.audit.context import acting_as, actor_for, current_actor
 
 from . import evidence, selectors
 from .models import ExportJob, JobStatus, Purpose
@@ -124,7 +124,12 @@ def run_job(job_id: int, on_progress: evidence.Progress | None = None) -> Export
             on_progress(done, total)
 
     try:
-        with acting_as(actor_for(job.requested_by)):
+        # In a thread or a command the requester becomes the actor; in the request itself
+        # the actor (with the address) is already theirs.
+        acting = current_actor()
+        if acting.user_id != job.requested_by_id:
+            acting = actor_for(job.requested_by)
+        with acting_as(acting):
             export = evidence.export_evidence(
                 user=job.requested_by,
                 recipient=job.recipient,

@@ -448,9 +448,9 @@ def _job_or_404(request: HttpRequest, pk: int):
 @login_required
 def export_job_status(request: HttpRequest, pk: int) -> JsonResponse:
     """Polled by testimony/export_progress.js."""
-    state = jobs.job_state(_job_or_404(request, pk))
-    if state["export"]:
-        job = _job_or_404(request, pk)
+    job = _job_or_404(request, pk)
+    state = jobs.job_state(job)
+    if job.export_id:
         state["download"] = reverse("testimony:export_download", args=[job.export_id])
     response = JsonResponse(state)
     response["Cache-Control"] = "no-store"
