@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.core.files.storage import Storage
 from django.db import models, transaction
 
+from kinlink.audit.sensitive import reveal
 from kinlink.cases.models import Case, Document, Referral, StageMove, Task
 from kinlink.people.models import (
     Consent,
@@ -42,6 +43,7 @@ from kinlink.tracing.models import (
     FamilyMessage,
     PersonKey,
     StatusChange,
+    TracingNotice,
 )
 
 ERASED_LABEL = "[erased]"
@@ -136,8 +138,10 @@ def scrub_person_links(ids: list[int], *, erase: bool, tally: Tally) -> None:
         for rel in relationships:
             _save(rel, tally, "people.relationship", note="")
     consents = Consent.objects.filter(models.Q(person_id__in=ids) | models.Q(recipient_id__in=ids))
+    values = person_values(ids)
     for consent in consents:
-        _save(consent, tally, "people.consent", note="", withdrawal_reason="")
+        coverage = ERASED_LABEL if spells_any(consent.coverage, values) else consent.coverage
+        _save(consent, tally, "people.consent", note="", withdrawal_reason="", coverage=coverage)
     merges = PersonMerge.objects.filter(models.Q(survivor_id__in=ids) | models.Q(merged_id__in=ids))
     for merge in merges:
         # `moved` holds old field values (birth place, sealed ciphertext) for an undo.
@@ -146,7 +150,39 @@ def scrub_person_links(ids: list[int], *, erase: bool, tally: Tally) -> None:
         _save(consent, tally, "testimony.namingconsent", note="")
 
 
+def person_values(ids: list[int]) -> list[str]:
+    """What would identify these records in free text: every part of every name, the birth
+    place, the contact and the location (read through `reveal`, so the check is audited)."""
+    values: set[str] = set()
+    for name in PersonName.objects.filter(person_id__in=ids):
+        values.update((name.given_name, name.family_name, name.father_name, name.mother_name))
+    for person in Person.objects.filter(pk__in=ids):
+        values.add(person.birth_place)
+        for field in ("contact", "last_known_location"):
+            values.add(reveal(person, field, reason="erasure: free text checked") or "")
+    return sorted(v.strip() for v in values if len(v.strip()) >= 2)
+
+
+def spells_any(text: str, values: Iterable[str]) -> bool:
+    folded = (text or "").casefold()
+    return bool(folded) and any(value.casefold() in folded for value in values)
+
+
 # -- tracing ---------------------------------------------------------------------------------
+
+
+def scrub_notices(ids: list[int], *, tally: Tally) -> None:
+    """Public tracing notices the person asked for, or that look for them, are deleted with
+    their photo (a sealed column of the row, kept nowhere else), so no address of one can
+    answer again, even if its enquiry were reopened."""
+    notices = TracingNotice.objects.filter(
+        models.Q(enquirer_id__in=ids)
+        | models.Q(enquiry__enquirer_id__in=ids)
+        | models.Q(enquiry__sought_person_id__in=ids)
+    )
+    for notice in notices.order_by("pk"):
+        notice.delete()
+        tally.bump("tracing.tracingnotice")
 
 
 def _scrub_enquiry_texts(enquiry: Enquiry, *, delete_messages: bool, tally: Tally) -> None:
@@ -205,6 +241,9 @@ def pseudonymise_enquiry(enquiry: Enquiry, *, tally: Tally) -> None:
     message goes."""
     scrub_enquiry_sought(enquiry, label="", keep_band=True, tally=tally)
     _save(enquiry, tally, "tracing.enquiry", enquirer_contact=None, relationship_detail="")
+    for notice in TracingNotice.objects.filter(enquiry=enquiry):
+        notice.delete()
+        tally.bump("tracing.tracingnotice")
     _scrub_enquiry_texts(enquiry, delete_messages=False, tally=tally)
 
 

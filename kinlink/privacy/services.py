@@ -293,6 +293,7 @@ def _carry_out(request: ErasureRequest, *, method: str, user) -> ErasureRequest:
     tally = scrub.Tally()
     scrub.scrub_testimonies(ids, erase=erase, pseudonym=pseudonym, tally=tally)
     scrub.scrub_cases(ids, erase=erase, tally=tally)
+    scrub.scrub_notices(ids, tally=tally)
     scrub.scrub_enquiries(ids, erase=erase, pseudonym=pseudonym, tally=tally)
     scrub.scrub_person_links(ids, erase=erase, tally=tally)
     for record_ in Person.objects.filter(pk__in=ids).order_by("-pk"):
