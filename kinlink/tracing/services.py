@@ -501,12 +501,20 @@ def record_verification(
 # -- consent ---------------------------------------------------------------------------------
 
 
-def enquiry_consent(enquiry: Enquiry) -> Consent | None:
+_UNREAD: Any = object()
+
+
+def enquiry_consent(enquiry: Enquiry, *, latest: Consent | None = _UNREAD) -> Consent | None:
     """The sought person's consent in force for this enquiry and this enquirer, if any.
-    Only a consent (not another legal basis) for family tracing counts."""
+    Only a consent (not another legal basis) for family tracing counts. `latest`: the
+    newest record of the sought person in the enquiry's context, when the caller has read
+    them for many enquiries at once (the caseload export); else it is read here."""
     if enquiry.sought_person_id is None:
         return None
-    consent = consent_in_force(enquiry.sought_person, enquiry.consent_context)
+    if latest is _UNREAD:
+        consent = consent_in_force(enquiry.sought_person, enquiry.consent_context)
+    else:
+        consent = latest if latest is not None and latest.in_force else None
     if consent is None:
         return None
     if (
@@ -518,8 +526,8 @@ def enquiry_consent(enquiry: Enquiry) -> Consent | None:
     return consent
 
 
-def consent_scope(enquiry: Enquiry) -> str | None:
-    consent = enquiry_consent(enquiry)
+def consent_scope(enquiry: Enquiry, *, latest: Consent | None = _UNREAD) -> str | None:
+    consent = enquiry_consent(enquiry, latest=latest)
     return consent.scope if consent is not None else None
 
 
@@ -1140,8 +1148,38 @@ def _names_text(person: Person | None) -> str:
     return " / ".join(str(name) for name in people_selectors.exportable_names(person))
 
 
-def _export_row(enquiry: Enquiry, columns: Sequence[str], *, user: User) -> list[object]:
+def latest_enquiry_consents(enquiries: Sequence[Enquiry]) -> dict[int, Consent]:
+    """The newest consent record of each enquiry's sought person in its context, by enquiry
+    id, read for all of them in a few queries (one per 500 enquiries) instead of one each;
+    `enquiry_consent(latest=...)` still decides whether it counts."""
+    wanted = {
+        (e.sought_person_id, e.consent_context): e.pk for e in enquiries if e.sought_person_id
+    }
+    pairs = list(wanted)
+    latest: dict[int, Consent] = {}
+    for start in range(0, len(pairs), 500):
+        chunk = pairs[start : start + 500]
+        rows = Consent.objects.filter(
+            person_id__in={person for person, _ in chunk},
+            context__in={context for _, context in chunk},
+        ).order_by("-id")
+        for row in rows:
+            enquiry_id = wanted.get((row.person_id, row.context))
+            if enquiry_id is not None:
+                latest.setdefault(enquiry_id, row)
+    return latest
+
+
+def _export_row(
+    enquiry: Enquiry,
+    columns: Sequence[str],
+    *,
+    user: User,
+    consents: dict[int, Consent] | None = None,
+) -> list[object]:
     values: dict[str, Any] = {}
+    if consents is not None:
+        values["consent"] = consent_scope(enquiry, latest=consents.get(enquiry.pk)) or ""
     if any(column in SENSITIVE_EXPORT_COLUMNS for column in columns):
         disclosure = disclosure_for(enquiry, user=user, channel="export")
         values["family_may_learn"] = disclosure.scope
@@ -1276,14 +1314,16 @@ def export_caseload_file(
                 % {"rows": count}
             }
         )
-    rows = [_export_row(enquiry, chosen, user=user) for enquiry in enquiries]
+    listed = list(enquiries)
+    consents = latest_enquiry_consents(listed) if "consent" in chosen else None
+    rows = [_export_row(enquiry, chosen, user=user, consents=consents) for enquiry in listed]
     content = write_rows(chosen, rows, fmt)
     filename = f"enquiries.{fmt}"
     content_type = FORMATS[fmt]
     if passphrase:
         content = encrypt_with_passphrase(filename, content, passphrase)
         filename, content_type = f"enquiries-{fmt}.zip", ENCRYPTED_TYPE
-    references = [enquiry.reference for enquiry in enquiries[:500]]
+    references = [enquiry.reference for enquiry in listed[:500]]
     _export_audit(
         user=user,
         what="tracing.enquiry",
