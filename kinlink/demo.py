@@ -193,6 +193,25 @@ def _load_app_demos(users: dict, rng: random.Random, progress: bool) -> None:
         print(f"  {enquiries} enquiries at every stage, testimonies: {testimonies}")
 
 
+def _hide_one_name() -> None:
+    """One person has a name that only those who see their record may see (the name they
+    used inside the group, which they want left out of every file)."""
+    from kinlink.people import services as people
+
+    person = Person.objects.filter(reference="P-000002").select_related("caseworker").first()
+    if person is None or person.caseworker is None:
+        return
+    people.add_name(
+        user=person.caseworker,
+        person=person,
+        kind=NameKind.ORGANISATIONAL,
+        given_name="Sepideh Nouri",
+        script="latin",
+        language="en",
+        hidden=True,
+    )
+
+
 @transaction.atomic
 def load_demo_data(progress: bool = False, seed: int = 1965) -> list[tuple[str, str, str]]:
     """Load users and persons; return (role, username, note) per demo login."""
@@ -216,6 +235,7 @@ def load_demo_data(progress: bool = False, seed: int = 1965) -> list[tuple[str, 
     if progress:
         print(f"  {len(users)} users, {len(rows)} persons, {len(names)} names")
     _load_app_demos(users, rng, progress)
+    _hide_one_name()
     notes = {
         "admin": "two-factor: `kinlink demo-otp admin` prints the code",
         "dpo": "two-factor: `kinlink demo-otp dpo`",

@@ -8,13 +8,17 @@ abroad would write it; the enquirers are invented like the persons.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
+
+from PIL import Image, ImageDraw
 
 from kinlink.accounts.models import User
 from kinlink.accounts.roles import Role
+from kinlink.people import basis as legal_basis
 from kinlink.people.models import NameKind, Person
 
-from . import services
+from . import notices, services
 from .matching import rebuild_person_keys
 from .models import Candidate, Enquiry
 
@@ -149,6 +153,7 @@ def load_tracing_demo(*, seed: int = 1965) -> int:
     )
     if not caseworkers or not persons:
         return 0
+    made: dict[str, Enquiry] = {}
     for index, (stage, scope, message) in enumerate(STAGES):
         cw = caseworkers[index % len(caseworkers)]
         person = persons[rng.randrange(len(persons))]
@@ -170,8 +175,80 @@ def load_tracing_demo(*, seed: int = 1965) -> int:
             search=stage != "open",
         )
         _walk(enquiry, stage, scope, message, cw, supervisor, person)
+        made.setdefault(stage if scope is None else f"{stage}:{scope}", enquiry)
     _transfer_one()
+    _publish_notice(made["searching"])
+    _record_legal_bases(made)
     return len(STAGES)
+
+
+def avatar_photo(seed: int = 7) -> bytes:
+    """A drawn avatar (a head and shoulders on a plain ground), standing in for the
+    enquirer's photo: never a real person's."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", (240, 300), tuple(rng.randint(150, 230) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    skin = (224, 182, 140)
+    draw.ellipse((40, 200, 200, 380), fill=tuple(rng.randint(30, 120) for _ in range(3)))
+    draw.rectangle((100, 160, 140, 215), fill=skin)
+    draw.ellipse((70, 60, 170, 180), fill=skin)
+    draw.chord((66, 50, 174, 140), 180, 360, fill=(60, 40, 30))
+    for x in (100, 140):
+        draw.ellipse((x - 5, 112, x + 5, 122), fill=(40, 30, 30))
+    draw.arc((100, 130, 140, 160), 20, 160, fill=(150, 70, 60), width=3)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _publish_notice(enquiry: Enquiry) -> None:
+    """The enquirer of a search under way agrees to a public notice with their photo."""
+    user = enquiry.caseworker
+    notices.record_publication_consent(
+        user=user, enquiry=enquiry, obtained_on=dt.date.today(), method="in_person"
+    )
+    notices.prepare_notice(user=user, enquiry=enquiry, photo=avatar_photo(enquiry.pk))
+
+
+def _record_legal_bases(made: dict[str, Enquiry]) -> None:
+    """Bases for several purposes: tracing a person not yet asked on their vital interest,
+    their consent to relay messages, and a consent to transfer their file to a partner."""
+    today = dt.date.today()
+    found = made["candidate_found"]
+    if found.sought_person is not None:
+        legal_basis.record_legal_basis(
+            person=found.sought_person,
+            purpose="family_tracing",
+            basis="vital_interest",
+            scope="nothing",
+            context=found.consent_context,
+            obtained_on=today,
+            by=found.caseworker,
+            note="not asked yet: the family fears for their safety",
+        )
+    messages = made["person_asked:messages"]
+    restored = made["contact_restored:whereabouts"]
+    if messages.sought_person is None or restored.sought_person is None:
+        return  # the engine found no one to confirm (a registry too small)
+    legal_basis.record_legal_basis(
+        person=messages.sought_person,
+        purpose="relaying_messages",
+        basis="consent",
+        method="in_person",
+        coverage="family messages with the enquirer, read by a caseworker before passing on",
+        context=messages.consent_context,
+        obtained_on=today,
+        by=messages.caseworker,
+    )
+    legal_basis.record_legal_basis(
+        person=restored.sought_person,
+        purpose="transfer",
+        basis="consent",
+        method="writing",
+        coverage="names and birth details to the Partner Red Crescent tracing service",
+        obtained_on=today,
+        by=restored.caseworker,
+    )
 
 
 def _transfer_one() -> None:

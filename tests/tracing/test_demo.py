@@ -1,7 +1,18 @@
-import pytest
+import io
 
+import pytest
+from PIL import Image
+
+from kinlink.people.models import Consent, PersonName
 from kinlink.tracing.demo import STAGES, load_tracing_demo
-from kinlink.tracing.models import Candidate, Enquiry, FamilyMessage, Transfer, Verification
+from kinlink.tracing.models import (
+    Candidate,
+    Enquiry,
+    FamilyMessage,
+    TracingNotice,
+    Transfer,
+    Verification,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +40,27 @@ def test_the_demo_holds_enquiries_at_every_stage_with_decisions_of_each_kind(set
     transfer = Transfer.objects.order_by("id").first()
     assert transfer.basis == "vital_interest" and transfer.purpose == "tracing"
     assert "contact" not in transfer.sent
+
+
+def test_the_demo_publishes_a_notice_records_bases_of_several_purposes_and_hides_a_name(
+    settings, client
+):
+    from kinlink.demo import load_demo_data
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_demo_data()
+    notice = TracingNotice.objects.get()
+    assert notice.enquiry.status == "searching"
+    assert client.get(f"/en/tracing/notices/{notice.token}/").status_code == 200
+    photo = client.get(f"/en/tracing/notices/{notice.token}/photo.jpg")
+    assert photo.status_code == 200
+    assert Image.open(io.BytesIO(photo.content)).size == (240, 300)
+    bases = set(Consent.objects.values_list("purpose", "basis"))
+    assert {
+        ("family_tracing", "vital_interest"),
+        ("relaying_messages", "consent"),
+        ("transfer", "consent"),
+        ("publication", "consent"),
+    } <= bases
+    hidden = PersonName.objects.get(hidden=True)
+    assert hidden.person.reference == "P-000002"
