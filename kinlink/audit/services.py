@@ -34,27 +34,54 @@ def record(
 ) -> Entry:
     """Append one entry to the chain. Runs inside the caller's transaction when there is one,
     so an entry exists exactly when the change it describes was committed."""
+    return record_many(
+        [
+            {
+                "action": action,
+                "object_type": object_type,
+                "object_id": object_id,
+                "field": field,
+                "detail": detail,
+            }
+        ],
+        actor=actor,
+    )[0]
+
+
+def record_many(entries: list[dict[str, Any]], *, actor: Actor | None = None) -> list[Entry]:
+    """Append several entries (each a dict of `record`'s keyword arguments but `actor`) in
+    one transaction: the chain's head is locked once and the entries are inserted together,
+    so a page that reads many records holds the lock that serialises every audit write
+    once, not once per record. Each entry still names its own object."""
     actor = actor or current_actor()
+    if not entries:
+        return []
     with transaction.atomic():
         head = _lock_head()
-        entry = Entry(
-            seq=head.seq + 1,
-            at=timezone.now(),
-            actor_id=actor.user_id,
-            actor_username=actor.username[:150],
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id)[:64] if object_id not in (None, "") else "",
-            field=field,
-            ip=actor.ip,
-            detail=detail or {},
-            prev_hash=head.hash,
-        )
-        entry.hash = entry.compute_hash()
-        entry.save(force_insert=True)
-        head.seq, head.hash = entry.seq, entry.hash
+        seq, prev_hash, at, made = head.seq, head.hash, timezone.now(), []
+        for item in entries:
+            object_id = item.get("object_id", "")
+            seq += 1
+            entry = Entry(
+                seq=seq,
+                at=at,
+                actor_id=actor.user_id,
+                actor_username=actor.username[:150],
+                action=item["action"],
+                object_type=item.get("object_type", ""),
+                object_id=str(object_id)[:64] if object_id not in (None, "") else "",
+                field=item.get("field", ""),
+                ip=actor.ip,
+                detail=item.get("detail") or {},
+                prev_hash=prev_hash,
+            )
+            entry.hash = entry.compute_hash()
+            prev_hash = entry.hash
+            made.append(entry)
+        Entry.objects.bulk_create(made)
+        head.seq, head.hash = seq, prev_hash
         head.save(update_fields=["seq", "hash"])
-    return entry
+    return made
 
 
 @dataclass(frozen=True)

@@ -63,14 +63,32 @@ def can_view_person(user, person: Person) -> bool:
     return persons_visible_to(user, include_merged=True).filter(pk=person.pk).exists()
 
 
-def names_visible_to(user, person: Person) -> list[PersonName]:
+def viewable_person_ids(user, person_ids: Iterable[int]) -> set[int]:
+    """Which of these persons' records `user` may open: `can_view_person` for many persons
+    in one query (a page or response listing candidates asks it once, not per candidate)."""
+    ids = list(person_ids)
+    if not ids:
+        return set()
+    return set(
+        persons_visible_to(user, include_merged=True)
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
+
+
+def names_visible_to(user, person: Person, *, viewable: bool | None = None) -> list[PersonName]:
     """The names of `person` that `user` may read on a page or through the API: hidden names
     only for those who may see the person's record (their caseworker, their team's
     supervisor, the data-protection officer). Everyone else (another team's caseworker
-    working an enquiry matched to this person, an analyst) sees the other names only."""
+    working an enquiry matched to this person, an analyst) sees the other names only.
+    `viewable`: whether `user` may open the record, when the caller already asked
+    (`viewable_person_ids`)."""
     names = list(person.names.all())
-    if any(name.hidden for name in names) and not can_view_person(user, person):
-        names = [name for name in names if not name.hidden]
+    if any(name.hidden for name in names):
+        if viewable is None:
+            viewable = can_view_person(user, person)
+        if not viewable:
+            names = [name for name in names if not name.hidden]
     return names
 
 
@@ -88,7 +106,19 @@ def hidden_name_texts(person_ids: Iterable[int]) -> list[str]:
     """What spells a hidden name of these persons: each full hidden name, and each part of
     one that none of their visible names shares (a shared given name is not a secret).
     Longest first, so a full name is replaced before its parts."""
-    names = list(PersonName.objects.filter(person_id__in=list(person_ids)))
+    return _hidden_texts(list(PersonName.objects.filter(person_id__in=list(person_ids))))
+
+
+def hidden_name_texts_by_person(person_ids: Iterable[int]) -> dict[int, list[str]]:
+    """`hidden_name_texts([pk])` for each of these persons, in one query."""
+    by_person: dict[int, list[PersonName]] = {pk: [] for pk in person_ids}
+    if by_person:
+        for name in PersonName.objects.filter(person_id__in=list(by_person)):
+            by_person[name.person_id].append(name)
+    return {pk: _hidden_texts(names) for pk, names in by_person.items()}
+
+
+def _hidden_texts(names: list[PersonName]) -> list[str]:
     visible = {
         part for n in names if not n.hidden for part in (n.given_name, n.family_name) if part
     }
@@ -118,12 +148,25 @@ def withhold_names(value: Any, texts: Sequence[str], mark: str = HIDDEN_NAME) ->
     return value
 
 
-def shown_to(user, person: Person, value: Any) -> Any:
+def shown_to(
+    user,
+    person: Person,
+    value: Any,
+    *,
+    viewable: bool | None = None,
+    hidden_texts: Sequence[str] | None = None,
+) -> Any:
     """Text about `person` made by kinlink (a match explanation that quotes the name it
-    matched on) as `user` may read it: hidden names withheld unless they may see them."""
-    if can_view_person(user, person):
+    matched on) as `user` may read it: hidden names withheld unless they may see them.
+    `viewable` and `hidden_texts`: the answers of `viewable_person_ids` and
+    `hidden_name_texts_by_person`, when the caller asked them for many persons at once."""
+    if viewable is None:
+        viewable = can_view_person(user, person)
+    if viewable:
         return value
-    return withhold_names(value, hidden_name_texts([person.pk]))
+    if hidden_texts is None:
+        hidden_texts = hidden_name_texts([person.pk])
+    return withhold_names(value, hidden_texts)
 
 
 def consent_in_force(person: Person, context: str) -> Consent | None:

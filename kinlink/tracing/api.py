@@ -36,9 +36,11 @@ from kinlink.people.models import (
 from kinlink.people.selectors import (
     consent_history,
     hidden_name_texts,
+    hidden_name_texts_by_person,
     names_visible_to,
     persons_visible_to,
     shown_to,
+    viewable_person_ids,
     withhold_names,
 )
 
@@ -219,7 +221,10 @@ class EnquirySerializer(serializers.ModelSerializer):
 
     def get_consent(self, enquiry: Enquiry) -> str | None:
         """The decision in force (its scope), never what it discloses."""
-        return services.consent_scope(enquiry)
+        latest = self.context.get("latest_consents")  # read for a whole page at once
+        if latest is None:
+            return services.consent_scope(enquiry)
+        return services.consent_scope(enquiry, latest=latest.get(enquiry.pk))
 
 
 class CandidatePersonSerializer(serializers.ModelSerializer):
@@ -233,7 +238,13 @@ class CandidatePersonSerializer(serializers.ModelSerializer):
         """Hidden names only for those who may see the person's record."""
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        names = person.names.all() if user is None else names_visible_to(user, person)
+        if user is None:
+            names = person.names.all()
+        else:
+            viewable = self.context.get("viewable")
+            names = names_visible_to(
+                user, person, viewable=None if viewable is None else person.pk in viewable
+            )
         return [str(name) for name in names if user is not None or not name.hidden]
 
 
@@ -270,7 +281,16 @@ class CandidateSerializer(serializers.ModelSerializer):
         user = getattr(request, "user", None)
         if user is None:  # no reader known: withhold, never show
             return withhold_names(value, hidden_name_texts([candidate.person_id]))
-        return shown_to(user, candidate.person, value)
+        viewable, hidden = self.context.get("viewable"), self.context.get("hidden_texts")
+        if viewable is None or hidden is None:
+            return shown_to(user, candidate.person, value)
+        return shown_to(
+            user,
+            candidate.person,
+            value,
+            viewable=candidate.person_id in viewable,
+            hidden_texts=hidden.get(candidate.person_id, []),
+        )
 
     def get_explanation(self, candidate: Candidate) -> str:
         """Why it was proposed; a hidden name it matched on is withheld from other teams."""
@@ -284,7 +304,16 @@ class CandidateSerializer(serializers.ModelSerializer):
 def _candidates(request: Request, candidates) -> list:
     """Serialised for the caller; persons outside their caseload are logged as shown."""
     shown = shown_candidates(request.user, candidates, channel="api")
-    return CandidateSerializer(shown, many=True, context={"request": request}).data
+    # Which records the caller may open and the hidden names of the others: asked once
+    # for the whole list, not per candidate and field.
+    ids = {candidate.person_id for candidate in shown}
+    viewable = viewable_person_ids(request.user, ids)
+    context = {
+        "request": request,
+        "viewable": viewable,
+        "hidden_texts": hidden_name_texts_by_person(ids - viewable),
+    }
+    return CandidateSerializer(shown, many=True, context=context).data
 
 
 class CandidateDecisionSerializer(serializers.Serializer):
@@ -741,6 +770,16 @@ class EnquiryViewSet(
             )
             return Response(FamilyMessageSerializer(message).data, status=status.HTTP_201_CREATED)
         return Response(FamilyMessageSerializer(enquiry.messages.all(), many=True).data)
+
+    # Last in the class: its name would shadow the builtin `list` in the decorators above.
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {
+            **self.get_serializer_context(),
+            # the consents of the page's sought persons in one query, not one per enquiry
+            "latest_consents": services.latest_enquiry_consents(page),
+        }
+        return self.get_paginated_response(EnquirySerializer(page, many=True, context=context).data)
 
 
 class CandidateViewSet(viewsets.ReadOnlyModelViewSet):

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from kinlink.accounts.roles import Role
 from kinlink.audit.models import Action
-from kinlink.audit.services import record
+from kinlink.audit.services import record_many
 from kinlink.people.selectors import persons_visible_to
 
 from .models import Candidate, Enquiry, EnquiryStatus, FamilyMessage, Notification
@@ -74,21 +74,25 @@ def shown_candidates(user, candidates: Iterable[Candidate], *, channel: str) -> 
     candidates = list(candidates)
     ids = {candidate.person_id for candidate in candidates}
     inside = set(persons_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
-    for candidate in candidates:
-        if candidate.person_id in inside:
-            continue
-        record(
-            Action.READ,
-            object_type="people.person",
-            object_id=candidate.person_id,
-            field="candidate",
-            detail={
-                "reason": "matching candidate outside the caseload",
-                "enquiry": candidate.enquiry.reference,
-                "candidate": candidate.pk,
-                "channel": channel,
-            },
-        )
+    # One entry per person read, appended together: the chain's head is locked once.
+    record_many(
+        [
+            {
+                "action": Action.READ,
+                "object_type": "people.person",
+                "object_id": candidate.person_id,
+                "field": "candidate",
+                "detail": {
+                    "reason": "matching candidate outside the caseload",
+                    "enquiry": candidate.enquiry.reference,
+                    "candidate": candidate.pk,
+                    "channel": channel,
+                },
+            }
+            for candidate in candidates
+            if candidate.person_id not in inside
+        ]
+    )
     return candidates
 
 

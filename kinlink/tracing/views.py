@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST
 from kinlink.accounts.roles import works_on_records
 from kinlink.people.selectors import (
     consent_history,
+    hidden_name_texts_by_person,
     names_visible_to,
     persons_visible_to,
     shown_to,
+    viewable_person_ids,
 )
 
 from . import services
@@ -169,18 +171,23 @@ def enquiry_create(request: HttpRequest) -> HttpResponse:
 def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enquiry = _enquiry_or_404(request, pk)
     candidates = shown_candidates(request.user, candidates_of(enquiry), channel="page")
-    # One query for which candidates' records the user may open, not one per candidate.
-    viewable = set(
-        persons_visible_to(request.user, include_merged=True)
-        .filter(pk__in=[c.person_id for c in candidates])
-        .values_list("pk", flat=True)
-    )
+    # One query for which candidates' records the user may open, one for the hidden names
+    # of the others: not one per candidate.
+    ids = {c.person_id for c in candidates}
+    viewable = viewable_person_ids(request.user, ids)
+    hidden = hidden_name_texts_by_person(ids - viewable)
     for candidate in candidates:
         candidate.viewable = candidate.person_id in viewable
         # another team's person: their hidden names stay hidden, also in the explanation
-        candidate.shown_names = names_visible_to(request.user, candidate.person)
+        candidate.shown_names = names_visible_to(
+            request.user, candidate.person, viewable=candidate.viewable
+        )
         candidate.shown_explanation = shown_to(
-            request.user, candidate.person, candidate.explanation
+            request.user,
+            candidate.person,
+            candidate.explanation,
+            viewable=candidate.viewable,
+            hidden_texts=hidden.get(candidate.person_id, []),
         )
     consent = services.enquiry_consent(enquiry)
     context = {
