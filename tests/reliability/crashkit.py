@@ -49,9 +49,13 @@ class Site:
             )
         return env
 
+    def command(self, args: tuple[str, ...]) -> list[str]:
+        """`kinlink ARGS`, with {data} in an argument standing for this site's directory."""
+        return KINLINK + [a.replace("{data}", str(self.data_dir)) for a in args]
+
     def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
         result = subprocess.run(
-            KINLINK + list(args),
+            self.command(args),
             env=self.env(),
             capture_output=True,
             text=True,
@@ -62,18 +66,20 @@ class Site:
             assert result.returncode == 0, f"kinlink {' '.join(args)}: {result.stderr[-3000:]}"
         return result
 
-    def kill_after(self, delay: float, *args: str) -> bool:
-        """Start `kinlink ARGS`, SIGKILL it after `delay` seconds; False if it ended first."""
+    def kill_after(self, delay: float, *args: str) -> tuple[bool, float]:
+        """Start `kinlink ARGS`, SIGKILL it after `delay` seconds. Returns whether it was
+        killed (False: it ended first) and how long it ran."""
         log = (self.data_dir / "killed.log").open("ab")
-        process = subprocess.Popen(KINLINK + list(args), env=self.env(), stdout=log, stderr=log)
+        started = time.monotonic()
+        process = subprocess.Popen(self.command(args), env=self.env(), stdout=log, stderr=log)
         log.close()
         try:
             process.wait(timeout=delay)
-            return False
+            return False, time.monotonic() - started
         except subprocess.TimeoutExpired:
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
-            return True
+            return True, time.monotonic() - started
 
     def rows(self, sql: str) -> list[tuple]:
         if self.pg:
@@ -116,16 +122,31 @@ def pg_admin(pg: dict, sql: str) -> None:
         connection.execute(sql)
 
 
-def crash_delays(seed: int, duration: float) -> list[float]:
-    """Kill moments over a run of `duration` seconds: one very early (start-up), two spread
-    over the middle, one near the end; seeded so a failure can be replayed."""
+def crash_fractions(seed: int) -> list[float]:
+    """Kill moments as fractions of a run: one very early (start-up), two spread over the
+    middle, one near the end; seeded so that a failure can be replayed."""
     rng = random.Random(seed)
-    return [
-        0.03 * duration,
-        rng.uniform(0.3, 0.55) * duration,
-        rng.uniform(0.55, 0.8) * duration,
-        rng.uniform(0.88, 0.97) * duration,
-    ]
+    return [0.03, rng.uniform(0.3, 0.55), rng.uniform(0.55, 0.8), rng.uniform(0.82, 0.92)]
+
+
+class Interrupter:
+    """Kills `kinlink ARGS` on fresh copies of a site at fractions of how long a run takes.
+    The machine's load changes how long that is; when a run ends before its kill, it is
+    tried again (twice at most) on a fresh copy, timed by the run that just ended."""
+
+    def __init__(self, template: Site, root: Path, seconds: float, *args: str):
+        self.template, self.root, self.seconds, self.args = template, root, seconds, args
+        self.interrupted = 0
+
+    def run(self, fraction: float) -> Site:
+        for _ in range(3):
+            site = self.template.copy(self.root)
+            killed, ran = site.kill_after(fraction * self.seconds, *self.args)
+            if killed:
+                break
+            self.seconds = min(self.seconds, ran)
+        self.interrupted += killed
+        return site
 
 
 def timed(site: Site, *args: str) -> tuple[subprocess.CompletedProcess, float]:

@@ -5,7 +5,7 @@ with KINLINK_TEST_DB=postgres."""
 
 from __future__ import annotations
 
-from crashkit import crash_delays, timed
+from crashkit import Interrupter, crash_fractions, timed
 
 
 def _imported_state(site) -> dict[str, list[tuple]]:
@@ -61,21 +61,76 @@ def test_an_import_killed_at_any_moment_resumes_to_the_same_end_without_duplicat
     persons = crash_world.files["persons"]
     assert len({row[0] for row in expected["names"]}) == 48 + 1  # and the enquirers ('')
     assert expected["candidates"], "the import should have matched persons to open enquiries"
-    interrupted = 0
-    for delay in crash_delays(11, seconds):
-        site = crash_world.enquiries.copy(crash_world.root)
-        interrupted += site.kill_after(delay, "import", "persons", str(persons), "--as", "cw")
+    kills = Interrupter(
+        crash_world.enquiries,
+        crash_world.root,
+        seconds,
+        *("import", "persons", str(persons), "--as", "cw"),
+    )
+    for fraction in crash_fractions(11):
+        site = kills.run(fraction)
         ids = _assert_no_partial_person(site)
         # Rows are committed one by one, in file order: what is there is a prefix of the file.
         done = sorted(int(i[1:]) for i in ids if i.startswith("p"))
-        assert done == list(range(len(done))), f"killed after {delay:.2f} s: rows {done}"
+        assert done == list(range(len(done))), f"killed at {fraction:.2f} of a run: rows {done}"
         site.audit_verifies()
         again = site.run("import", "persons", str(persons), "--as", "cw")
         assert f"{len(done)} imported before" in again.stdout, again.stdout
         _assert_no_partial_person(site)
-        assert _imported_state(site) == expected, f"killed after {delay:.2f} s"
+        assert _imported_state(site) == expected, f"killed at {fraction:.2f} of a run"
     site.audit_verifies()  # after the last re-run too
-    assert interrupted >= 3, "the kill moments should fall inside the run"
+    assert kills.interrupted >= 3, "the kill moments should fall inside the runs"
+
+
+def _enquiries_state(site) -> dict[str, list[tuple]]:
+    return {
+        "enquiries": site.rows(
+            "SELECT e.external_id, e.sought_given_name, e.sought_family_name, e.status, "
+            "n.given_name, n.family_name FROM tracing_enquiry e "
+            "JOIN people_personname n ON n.person_id = e.enquirer_id ORDER BY 1"
+        ),
+        "keys": site.rows(
+            "SELECT e.external_id, k.key FROM tracing_enquiry e "
+            "JOIN tracing_enquirykey k ON k.enquiry_id = e.id ORDER BY 1, 2"
+        ),
+        "status changes": site.rows(
+            "SELECT e.external_id, s.to_status FROM tracing_enquiry e "
+            "JOIN tracing_statuschange s ON s.enquiry_id = e.id ORDER BY 1, 2"
+        ),
+        "candidates": site.rows(
+            "SELECT e.external_id, COUNT(*) FROM tracing_candidate c "
+            "JOIN tracing_enquiry e ON e.id = c.enquiry_id GROUP BY e.external_id ORDER BY 1"
+        ),
+    }
+
+
+def test_an_enquiry_import_killed_at_any_moment_leaves_no_enquirer_without_enquiry(crash_world):
+    expected = _enquiries_state(crash_world.enquiries)
+    assert len(expected["enquiries"]) == 12 and expected["keys"]
+    enquiries = str(crash_world.files["enquiries"])
+    kills = Interrupter(
+        crash_world.staff,
+        crash_world.root,
+        crash_world.enquiry_seconds,
+        *("import", "enquiries", enquiries, "--as", "cw"),
+    )
+    for fraction in crash_fractions(14):
+        site = kills.run(fraction)
+        _assert_no_partial_person(site)
+        # The enquirer is created in the enquiry's own transaction: never one without the other.
+        assert site.rows(
+            "SELECT COUNT(*) FROM people_person p WHERE NOT EXISTS "
+            "(SELECT 1 FROM tracing_enquiry e WHERE e.enquirer_id = p.id)"
+        ) == [(0,)]
+        ids = site.rows("SELECT external_id FROM tracing_enquiry")
+        done = sorted(int(row[0][1:]) for row in ids)
+        assert done == list(range(len(done))), f"killed at {fraction:.2f} of a run: rows {done}"
+        site.audit_verifies()
+        again = site.run("import", "enquiries", enquiries, "--as", "cw")
+        assert f"{len(done)} imported before" in again.stdout, again.stdout
+        assert _enquiries_state(site) == expected, f"killed at {fraction:.2f} of a run"
+    site.audit_verifies()
+    assert kills.interrupted >= 3, "the kill moments should fall inside the runs"
 
 
 def test_a_linkage_killed_at_any_moment_leaves_no_partial_output_and_reruns_the_same(
@@ -89,23 +144,24 @@ def test_a_linkage_killed_at_any_moment_leaves_no_partial_output_and_reruns_the_
     expected = out.read_bytes()
     assert expected.count(b"\n") > 16
     exports = "SELECT COUNT(*) FROM audit_entry WHERE object_type = 'matching.link'"
-    interrupted = 0
-    for delay in crash_delays(12, seconds):
-        site = registry.copy(crash_world.root)
+    kills = Interrupter(
+        registry, crash_world.root, seconds, "link", requests, "--out", "{data}/links.csv"
+    )
+    for fraction in crash_fractions(12):
+        site = kills.run(fraction)
         out = site.data_dir / "links.csv"
-        interrupted += site.kill_after(delay, "link", requests, "--out", str(out))
         audited = site.rows(exports)[0][0]
         if out.exists():
-            assert out.read_bytes() == expected, f"killed after {delay:.2f} s: a partial file"
+            assert out.read_bytes() == expected, f"killed at {fraction:.2f}: a partial file"
             assert audited == 1, "an output file appeared without its audit entry"
         assert audited <= 1
         site.audit_verifies()
         site.run("link", requests, "--out", str(out))
-        assert out.read_bytes() == expected, f"killed after {delay:.2f} s"
+        assert out.read_bytes() == expected, f"killed at {fraction:.2f} of a run"
         assert not out.with_name("links.csv.partial").exists()
         assert site.rows(exports)[0][0] == audited + 1
     site.audit_verifies()
-    assert interrupted >= 3, "the kill moments should fall inside the run"
+    assert kills.interrupted >= 3, "the kill moments should fall inside the runs"
 
 
 TABLES = (
@@ -145,16 +201,15 @@ def test_a_restore_killed_at_any_moment_is_all_or_nothing_and_can_be_run_again(
     again = first.run("restore", str(archive))
     assert "restored into this database already" in again.stdout
     assert _restored_state(first) == expected
-    interrupted = 0
-    for delay in crash_delays(13, seconds):
-        site = crash_world.empty.copy(crash_world.root)
-        interrupted += site.kill_after(delay, "restore", str(archive))
+    kills = Interrupter(crash_world.empty, crash_world.root, seconds, "restore", str(archive))
+    for fraction in crash_fractions(13):
+        site = kills.run(fraction)
         state = _restored_state(site)
-        assert state in (untouched, expected), f"killed after {delay:.2f} s: half restored"
+        assert state in (untouched, expected), f"killed at {fraction:.2f} of a run: half restored"
         site.audit_verifies()
         result = site.run("restore", str(archive))
         if state == expected:
             assert "already" in result.stdout
-        assert _restored_state(site) == expected, f"killed after {delay:.2f} s"
+        assert _restored_state(site) == expected, f"killed at {fraction:.2f} of a run"
     site.audit_verifies()
-    assert interrupted >= 3, "the kill moments should fall inside the run"
+    assert kills.interrupted >= 3, "the kill moments should fall inside the runs"
