@@ -20,6 +20,8 @@ from kinlink.tracing.selectors import unread_notifications
 
 from .forms import AuditFilterForm, RevealForm
 
+SEARCH_IDS_AT_ONCE = 2000
+
 
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
@@ -43,7 +45,19 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.get("q", "").strip()
     if query:
-        persons = search_persons(persons, query)
+        found = search_persons(persons, query)
+        # The search runs once (not once to count and once for the page): the matching ids,
+        # sorted, are paginated here and only the page's persons read. A search matching
+        # more than SEARCH_IDS_AT_ONCE persons falls back to counting in the database.
+        ids = list(
+            found.order_by("reference").values_list("pk", flat=True)[: SEARCH_IDS_AT_ONCE + 1]
+        )
+        if len(ids) <= SEARCH_IDS_AT_ONCE:
+            page = Paginator(ids, 25).get_page(request.GET.get("page"))
+            by_id = persons.in_bulk(list(page.object_list))
+            page.object_list = [by_id[pk] for pk in page.object_list]
+            return render(request, "web/person_list.html", {"page": page, "query": query})
+        persons = found
     page = Paginator(persons.order_by("reference"), 25).get_page(request.GET.get("page"))
     return render(request, "web/person_list.html", {"page": page, "query": query})
 
