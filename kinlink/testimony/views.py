@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from kinlink.accounts.roles import may_see_reports
 from kinlink.people.models import Person
-from kinlink.people.selectors import persons_visible_to
+from kinlink.people.selectors import names_visible_to, persons_visible_to
 
 from . import evidence, jobs, selectors, services
 from .forms import (
@@ -138,6 +138,8 @@ def _detail_context(request: HttpRequest, testimony: Testimony, **forms) -> dict
     uses = selectors.uses_in_force(testimony)
     return {
         "testimony": testimony,
+        # hidden names only for those who may open the witness's record
+        "witness_names": names_visible_to(request.user, testimony.witness),
         "events": events,
         "attachments": testimony.attachments.all(),
         "uses": [label for use, label in Use.choices if use in uses],
@@ -325,7 +327,9 @@ def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     visible = person is not None and persons_visible_to(request.user).filter(pk=pk).exists()
     if person is None or not (events or visible):
         raise Http404(_("No such person in your caseload."))
-    context = {"person": person, "events": events}
+    # reached through an event only: the record's hidden names stay hidden
+    names = names_visible_to(request.user, person, viewable=visible)
+    context = {"person": person, "names": names, "events": events}
     return render(request, "testimony/person_timeline.html", context)
 
 
