@@ -468,6 +468,26 @@ def cmd_evidence_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evidence_export(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management.base import CommandError
+
+    try:
+        # the page's background job, run here with a progress bar on stderr
+        _call(
+            "evidence_export",
+            username=args.as_user,
+            recipient=args.recipient,
+            purpose=args.purpose,
+            note=args.note,
+            out=args.out,
+        )
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kinlink",
@@ -612,6 +632,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--digest", default="", help="the manifest digest recorded when it was issued"
     )
     ev_verify.set_defaults(func=cmd_evidence_verify)
+    ev_export = evidence_sub.add_parser(
+        "export",
+        help="build a bundle for a recipient and purpose (consent checked, redacted, audited)",
+    )
+    ev_export.add_argument("--as", dest="as_user", required=True, help="the exporting user")
+    ev_export.add_argument("--recipient", required=True, help="who receives it (audited)")
+    ev_export.add_argument(
+        "--purpose",
+        required=True,
+        help="anonymised_report, human_rights_report or court: the consent it needs",
+    )
+    ev_export.add_argument("--note", default="")
+    ev_export.add_argument("--out", help="copy the bundle to this path")
+    ev_export.set_defaults(func=cmd_evidence_export)
 
     keys = sub.add_parser("keys", help="field encryption keys")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)

@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from kinlink.testimony import jobs
 from kinlink.testimony.models import JobStatus, Purpose
 
+BAR = 30  # characters of the progress bar
+
 
 class Command(BaseCommand):
     help = "Export an evidence bundle for a recipient and purpose, as a named staff member."
@@ -33,7 +35,11 @@ class Command(BaseCommand):
             raise CommandError("; ".join(getattr(exc, "messages", [str(exc)]))) from exc
 
         def step(done: int, total: int) -> None:
-            sys.stderr.write(f"\r{done * 100 // total:3d}% ({done}/{total - 1} testimonies)")
+            filled = done * BAR // total
+            bar = "#" * filled + "-" * (BAR - filled)
+            sys.stderr.write(
+                f"\r[{bar}] {done * 100 // total:3d}% ({done}/{total - 1} testimonies)"
+            )
 
         try:
             job = jobs.run_job(job.pk, on_progress=step)
