@@ -308,7 +308,11 @@ def main(argv: list[str] | None = None) -> None:
     try:
         identities = _identities(args.users, random.Random(5))
         env = {**os.environ, "DATABASE_URL": state["database_url"]}
-        servers, bases = _serve(args.workers, args.threads, env)
+        # no parallel query plans in the web processes (docs/OPERATIONS.md): on a few cores
+        # they only add server processes per query
+        servers, bases = _serve(
+            args.workers, args.threads, {**env, "KINLINK_PG_PARALLEL_WORKERS": "0"}
+        )
         config = {
             "identities": identities,
             "bases": bases,

@@ -7,6 +7,8 @@ KINLINK_FIELD_KEYS     comma-separated Fernet keys for sensitive fields, newest 
                        (default: KINLINK_DATA/field_keys, created on first use)
 KINLINK_ALLOWED_HOSTS  comma-separated host names (default: localhost,127.0.0.1,[::1])
 KINLINK_DEBUG          1 to turn debug on (never in production)
+KINLINK_PG_PARALLEL_WORKERS  PostgreSQL's max_parallel_workers_per_gather for this process
+                       (0 for web processes on small servers; default: the server's setting)
 KINLINK_HTTPS          1 when served over HTTPS behind a proxy: secure cookies, HSTS, redirects
 KINLINK_TRUSTED_PROXY  1 when a reverse proxy sets X-Forwarded-For / X-Forwarded-Proto
 KINLINK_EMAIL_URL      smtp://user:pass@host:port for reminders (default: no mail)
@@ -141,6 +143,13 @@ else:
             },
         }
     }
+_parallel = os.environ.get("KINLINK_PG_PARALLEL_WORKERS", "")
+if _parallel.isdigit() and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Web processes send many small queries at once: a parallel plan starts extra server
+    # processes per query and only adds CPU there (0 in `kinlink serve`; docs/OPERATIONS.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c max_parallel_workers_per_gather={int(_parallel)}"
+    )
 if os.environ.get("KINLINK_TEST_DB") == "postgres":
     # tests/conftest.py starts a throwaway PostgreSQL cluster and fills in HOST and PORT.
     DATABASES = {
