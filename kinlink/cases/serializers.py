@@ -200,9 +200,7 @@ class ReassignmentSerializer(serializers.ModelSerializer):
 
 
 class StageMoveSerializer(serializers.ModelSerializer):
-    moved_by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    moved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     to_stage_label = serializers.CharField(source="to_stage.label", read_only=True)
 
     class Meta:
@@ -232,9 +230,7 @@ class StageStaySerializer(serializers.Serializer):
 
 
 class TaskSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     label = serializers.CharField(read_only=True)
     kind = enum_field(TaskKind, read_only=True)
     status = enum_field(TaskStatus, read_only=True)

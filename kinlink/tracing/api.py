@@ -161,9 +161,7 @@ class EnquiryCreateSerializer(serializers.Serializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
-    by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     from_status = _choice([("", ""), *EnquiryStatus.choices], read_only=True)
     to_status = _choice(EnquiryStatus.choices, read_only=True)
     outcome = _choice([("", ""), *Outcome.choices], read_only=True)
@@ -355,9 +353,7 @@ class ConsentWithdrawalSerializer(serializers.Serializer):
 
 class FamilyMessageSerializer(serializers.ModelSerializer):
     enquiry = serializers.SlugRelatedField(slug_field="reference", read_only=True)
-    author = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     reviewed_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
@@ -450,9 +446,7 @@ class VerificationSerializer(serializers.Serializer):
 
 
 class VerificationRecordSerializer(serializers.ModelSerializer):
-    by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     kind = serializers.CharField(read_only=True)
 
     class Meta:
@@ -472,9 +466,7 @@ class TransferRequestSerializer(serializers.Serializer):
 
 class TransferSerializer(serializers.ModelSerializer):
     person = serializers.SlugRelatedField(slug_field="reference", read_only=True)
-    by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, allow_null=True
-    )
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Transfer
