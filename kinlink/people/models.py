@@ -227,7 +227,9 @@ class PersonVersion(models.Model):
 class PersonMerge(AuditedModel):
     """`merged` was found to be the same person as `survivor` and folded into it.
 
-    `moved` lists what moved (name and relationship ids) and which empty fields of the
+    `moved` lists what moved (name and relationship ids; under "records", the ids of every
+    other row that followed, keyed "app.Model.field"; under "kept", rows left on the merged
+    record because moving them would break a uniqueness rule) and which empty fields of the
     survivor were filled, with their old values, so the merge can be undone without loss."""
 
     survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_in")

@@ -10,8 +10,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -325,7 +326,9 @@ def _related(a: Person, b: Person):
 def merge_persons(*, user, survivor: Person, merged: Person, reason: str) -> PersonMerge:
     """Fold `merged` into `survivor`: names and relationships move over, empty fields of the
     survivor are filled from the other record, and `merged` stays as a record pointing to
-    the survivor. `PersonMerge.moved` holds what is needed to undo it."""
+    the survivor, and every other record about the person (cases, testimonies, enquiries,
+    candidates, consents: any ForeignKey to Person, see `_person_links`) follows to the
+    survivor. `PersonMerge.moved` holds what is needed to undo it."""
     _require_case_role(user)
     _require_visible(user, survivor)
     _require_visible(user, merged)
@@ -340,6 +343,7 @@ def merge_persons(*, user, survivor: Person, merged: Person, reason: str) -> Per
         "names": _move_names(merged, survivor),
         "relationships": _move_relationships(merged, survivor),
         "filled": _fill_empty_fields(merged, survivor),
+        **_move_records(merged, survivor),
     }
     merged.merged_into = survivor
     merged.save()
@@ -360,7 +364,8 @@ def undo_merge(*, user, merge: PersonMerge, reason: str) -> PersonMerge:
     """Undo a merge without loss: the names and relationships that moved go back (by id),
     the relationships dropped as duplicates come back, the survivor's fields filled from the
     other record get their old values, and the merged record stands on its own again.
-    Apps that followed the merge (tracing) undo their part on `person_unmerged`."""
+    Records that followed the merge go back by id (`moved["records"]`); apps with a rule of
+    their own (tracing) undo their part on `person_unmerged`."""
     merge.refresh_from_db()
     survivor, merged = merge.survivor, merge.merged
     _require_case_role(user)
@@ -372,6 +377,7 @@ def undo_merge(*, user, merge: PersonMerge, reason: str) -> PersonMerge:
     if not reason.strip():
         raise ValidationError({"reason": "say why the merge is undone"})
     moved = merge.moved or {}
+    _return_records(moved.get("records", {}), survivor, merged)
     for name in PersonName.objects.filter(pk__in=moved.get("names", []), person=survivor):
         name.person = merged
         name.save()
@@ -415,6 +421,70 @@ def undo_merge(*, user, merge: PersonMerge, reason: str) -> PersonMerge:
     person_changed.send(sender=Person, person=survivor, created=False)
     person_changed.send(sender=Person, person=merged, created=False)
     return merge
+
+
+# Foreign keys to Person whose rows stay with the record they were written for: its merge
+# pointer, versions and merges (history), names and relationships (moved by their own rules
+# above), search keys derived from it (matching rebuilds the survivor's on person_changed)
+# and its erasure pseudonym (one per record). Every other ForeignKey to Person, in any app
+# and in models added later, follows a merge to the survivor.
+STAYS_WITH_RECORD = frozenset(
+    {
+        "people.Person.merged_into",
+        "people.PersonName.person",
+        "people.Relationship.person",
+        "people.Relationship.relative",
+        "people.PersonVersion.person",
+        "people.PersonMerge.survivor",
+        "people.PersonMerge.merged",
+        "tracing.PersonKey.person",
+        "privacy.Pseudonym.person",
+    }
+)
+
+
+def _person_links() -> list[tuple[str, Any, Any]]:
+    """(label "app.Model.field", model, field) for every ForeignKey to Person that follows a
+    merge, in a stable order."""
+    return [
+        (f"{model._meta.label}.{field.name}", model, field)
+        for model in apps.get_models()
+        for field in model._meta.fields
+        if field.related_model is Person
+        and f"{model._meta.label}.{field.name}" not in STAYS_WITH_RECORD
+    ]
+
+
+def _move_records(source: Person, target: Person) -> dict[str, dict[str, list[int]]]:
+    """Point every record about `source` at `target`. A row that cannot move without breaking
+    a uniqueness rule (a second candidate for the same enquiry, a second open case) stays
+    with `source`, where the merge history shows it. Returns {"records": {label: [ids]},
+    "kept": {label: [ids]}}; rows are moved with update(), so nothing else of them changes."""
+    records: dict[str, list[int]] = {}
+    kept: dict[str, list[int]] = {}
+    for label, model, field in _person_links():
+        rows = model._base_manager.filter(**{field.attname: source.pk})
+        for pk in rows.order_by("pk").values_list("pk", flat=True):
+            try:
+                with transaction.atomic():
+                    model._base_manager.filter(pk=pk).update(**{field.attname: target.pk})
+            except IntegrityError:
+                kept.setdefault(label, []).append(pk)
+            else:
+                records.setdefault(label, []).append(pk)
+    return {"records": records, "kept": kept}
+
+
+def _return_records(records: dict[str, list[int]], survivor: Person, merged: Person) -> None:
+    """Undo `_move_records`: each row that moved and still points at the survivor goes back;
+    records made for the survivor after the merge stay with it."""
+    for label, ids in records.items():
+        model_label, field_name = label.rsplit(".", 1)
+        model = apps.get_model(model_label)
+        field = model._meta.get_field(field_name)
+        model._base_manager.filter(pk__in=ids, **{field.attname: survivor.pk}).update(
+            **{field.attname: merged.pk}
+        )
 
 
 def _move_names(source: Person, target: Person) -> list[int]:

@@ -1,10 +1,13 @@
-"""Tracing listens to people: a new or changed person is matched against open enquiries."""
+"""Tracing listens to people: a new or changed person is matched against open enquiries.
+Enquiries, candidates and consents follow a merge with every record about the person
+(people.services.merge_persons); tracing only withdraws what matching proposed because of a
+merge when it is undone."""
 
 from __future__ import annotations
 
 from django.dispatch import receiver
 
-from kinlink.people.signals import person_changed, person_merged, person_unmerged
+from kinlink.people.signals import person_changed, person_unmerged
 
 from . import services
 
@@ -12,11 +15,6 @@ from . import services
 @receiver(person_changed, dispatch_uid="tracing.match_person")
 def _match_person(sender, person, created, **kwargs) -> None:
     services.match_person_against_open_enquiries(person)
-
-
-@receiver(person_merged, dispatch_uid="tracing.follow_merge")
-def _follow_merge(sender, survivor, merged, merge, **kwargs) -> None:
-    services.follow_merge(survivor, merged, merge)
 
 
 @receiver(person_unmerged, dispatch_uid="tracing.follow_unmerge")

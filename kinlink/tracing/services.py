@@ -341,28 +341,12 @@ def match_person_against_open_enquiries(person: Person) -> list[Candidate]:
     return added
 
 
-def follow_merge(survivor: Person, merged: Person, merge: PersonMerge | None = None) -> None:
-    """Enquiries about or by a merged record now concern the survivor. A consent given
-    under the old record does not carry over: disclosure stays closed until it is recorded
-    again (safe by default), or until the merge is undone. What moved is kept on the merge
-    (`moved["tracing"]`) so `follow_unmerge` can put it back."""
-    sought = list(Enquiry.objects.filter(sought_person=merged).values_list("pk", flat=True))
-    by = list(Enquiry.objects.filter(enquirer=merged).values_list("pk", flat=True))
-    for enquiry in Enquiry.objects.filter(pk__in=sought):
-        enquiry.sought_person = survivor
-        enquiry.save()
-    for enquiry in Enquiry.objects.filter(pk__in=by):
-        enquiry.enquirer = survivor
-        enquiry.save()
-    if merge is not None:
-        merge.moved = {**merge.moved, "tracing": {"sought": sought, "enquirer": by}}
-        merge.save(update_fields=["moved"])
-
-
 def follow_unmerge(survivor: Person, merged: Person, merge: PersonMerge) -> None:
-    """A merge was undone: the enquiries that followed it go back to the merged record, and
-    candidates proposed for the survivor only because of the merge (still undecided) are
-    withdrawn; matching runs again for both records afterwards."""
+    """A merge was undone: enquiries, candidates and consents went back to the merged record
+    with every record that followed it (people.services.undo_merge); here the candidates
+    proposed for the survivor only because of the merge (still undecided) are withdrawn, and
+    matching runs again for both records afterwards. Merges recorded before records followed
+    generically list their enquiries under `moved["tracing"]`."""
     moved = (merge.moved or {}).get("tracing", {})
     for enquiry in Enquiry.objects.filter(pk__in=moved.get("sought", []), sought_person=survivor):
         enquiry.sought_person = merged
@@ -438,9 +422,34 @@ def decide_candidate(*, user: User, candidate: Candidate, decision: str, reason:
 def confirmed_candidate(enquiry: Enquiry) -> Candidate | None:
     if enquiry.sought_person_id is None:
         return None
+    # A candidate left on a merged-away record (it duplicated one for the survivor) confirms
+    # nothing: the survivor's own candidate for the enquiry is the one to decide.
     return enquiry.candidates.filter(
-        decision=Decision.SAME, person_id=enquiry.sought_person_id
+        decision=Decision.SAME,
+        person_id=enquiry.sought_person_id,
+        person__merged_into__isnull=True,
     ).first()
+
+
+def followed_an_open_merge(consent: Consent) -> bool:
+    """Whether `consent` was recorded under another record that has since been merged into
+    its person (and the merge is not undone). Such a consent still narrows what is told (a
+    refusal or a withdrawal binds the survivor) but never opens a disclosure on its own: the
+    merge is a caseworker's judgement, so the person is asked again under the survivor."""
+    known = getattr(consent, "followed_a_merge", None)  # set by latest_enquiry_consents
+    if known is not None:
+        return known
+    return consent.pk in _consents_moved_by_open_merges([consent.person_id])
+
+
+def _consents_moved_by_open_merges(person_ids) -> set[int]:
+    """Ids of the consents that followed a merge (not undone) into one of these persons."""
+    moved_ids: set[int] = set()
+    for moved in PersonMerge.objects.filter(
+        survivor_id__in=set(person_ids), undone_at__isnull=True
+    ).values_list("moved", flat=True):
+        moved_ids.update((moved or {}).get("records", {}).get("people.Consent.person", []))
+    return moved_ids
 
 
 def enquiry_verification(enquiry: Enquiry) -> Verification | None:
@@ -521,6 +530,7 @@ def enquiry_consent(enquiry: Enquiry, *, latest: Consent | None = _UNREAD) -> Co
         consent.basis != LegalBasis.CONSENT
         or consent.purpose != ConsentPurpose.FAMILY_TRACING
         or consent.recipient_id not in (None, enquiry.enquirer_id)
+        or followed_an_open_merge(consent)
     ):
         return None
     return consent
@@ -1167,6 +1177,10 @@ def latest_enquiry_consents(enquiries: Sequence[Enquiry]) -> dict[int, Consent]:
             enquiry_id = wanted.get((row.person_id, row.context))
             if enquiry_id is not None:
                 latest.setdefault(enquiry_id, row)
+    if latest:
+        followed = _consents_moved_by_open_merges(c.person_id for c in latest.values())
+        for row in latest.values():
+            row.followed_a_merge = row.pk in followed
     return latest
 
 
