@@ -7,12 +7,14 @@ only through `reveal`, which takes a reason and is audited.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from django.http import FileResponse
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import (
@@ -33,14 +35,17 @@ from kinlink.accounts.roles import may_see_reports
 from kinlink.people.models import ConsentMethod, Person
 from kinlink.people.selectors import persons_visible_to
 
-from . import evidence, selectors, services
+from . import evidence, jobs, selectors, services
 from .models import (
     Attachment,
     AttachmentKind,
     DatePrecision,
     Event,
     EventType,
+    EventVersion,
     EvidenceExport,
+    ExportJob,
+    JobStatus,
     ParticipantRole,
     Place,
     PlaceKind,
@@ -307,6 +312,109 @@ class ExportCreateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class VersionSerializer(serializers.Serializer):
+    """Who changed a version, when and why; never its text."""
+
+    number = serializers.IntegerField()
+    recorded_at = serializers.DateTimeField()
+    recorded_by = serializers.CharField(allow_null=True, help_text="display name")
+    reason = serializers.CharField(allow_blank=True)
+
+
+class EventVersionsSerializer(serializers.Serializer):
+    event = serializers.IntegerField()
+    event_type = serializers.CharField()
+    version = serializers.IntegerField()
+    versions = VersionSerializer(many=True)
+
+
+@extend_schema_serializer(many=False)
+class VersionsSerializer(serializers.Serializer):
+    account_version = serializers.IntegerField()
+    account = VersionSerializer(many=True)
+    events = EventVersionsSerializer(many=True)
+
+
+class VersionTextSerializer(VersionSerializer):
+    text = serializers.CharField(allow_blank=True)
+
+
+class EventVersionTextSerializer(VersionSerializer):
+    snapshot = serializers.DictField()
+
+
+class EventHistorySerializer(serializers.Serializer):
+    event = serializers.IntegerField()
+    versions = EventVersionTextSerializer(many=True)
+
+
+@extend_schema_serializer(many=False)
+class HistorySerializer(serializers.Serializer):
+    account = VersionTextSerializer(many=True)
+    events = EventHistorySerializer(many=True)
+
+
+class CorrectAccountSerializer(serializers.Serializer):
+    account = serializers.CharField(write_only=True, trim_whitespace=False)
+    reason = serializers.CharField(max_length=500)
+
+
+class EventCorrectSerializer(EventCreateSerializer):
+    reason = serializers.CharField(max_length=500)
+    # left out or null: the passage stays as it is; "" removes it
+    passage = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        default=None,
+        write_only=True,
+        trim_whitespace=False,
+    )
+
+
+class MentionsInputSerializer(serializers.Serializer):
+    names = serializers.ListField(child=serializers.CharField(max_length=200), min_length=1)
+
+
+@extend_schema_serializer(many=False)
+class MentionCountSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+
+
+class ExportJobSerializer(ModelSerializer):
+    percent = serializers.IntegerField(read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    export = serializers.IntegerField(source="export_id", read_only=True, allow_null=True)
+    export_reference = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = [
+            "id",
+            "recipient",
+            "purpose",
+            "note",
+            "status",
+            "percent",
+            "done",
+            "total",
+            "error",
+            "export",
+            "export_reference",
+            "requested_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_export_reference(self, obj: ExportJob) -> str | None:
+        return obj.export.reference if obj.export_id else None
+
+
+class JobNotReadySerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    status = serializers.CharField()
+
+
 # -- views ---------------------------------------------------------------------------------
 
 
@@ -422,14 +530,7 @@ class TestimonyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         testimony = self.get_object()
         if request.method == "POST":
             data = _valid(EventCreateSerializer, request)
-            data["participants"] = [
-                services.ParticipantInput(
-                    role=p["role"],
-                    person=_visible_person(request.user, p["person"]) if p["person"] else None,
-                    description=p["description"],
-                )
-                for p in data["participants"]
-            ]
+            data["participants"] = _participants(request.user, data["participants"])
             _call(services.add_event, user=request.user, testimony=testimony, **data)
         events = selectors.with_event_details(testimony.events.all()).order_by("earliest", "id")
         return Response(EventSerializer(events, many=True).data)
@@ -443,6 +544,111 @@ class TestimonyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             data["upload"] = data.pop("file")
             _call(services.add_attachment, user=request.user, testimony=testimony, **data)
         return Response(AttachmentSerializer(testimony.attachments.all(), many=True).data)
+
+    @extend_schema(responses=VersionsSerializer)
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def versions(self, request: Request, pk=None) -> Response:
+        """Who corrected the account and each event, when and why; no text (read it with
+        `history`, giving a reason)."""
+        testimony = self.get_object()
+        events = testimony.events.select_related("event_type").prefetch_related(
+            Prefetch("versions", queryset=EventVersion.objects.select_related("recorded_by"))
+        )
+        return Response(
+            {
+                "account_version": testimony.account_version,
+                "account": [_version(v) for v in selectors.account_versions(testimony)],
+                "events": [
+                    {
+                        "event": event.pk,
+                        "event_type": event.event_type.code,
+                        "version": event.version,
+                        "versions": [_version(v) for v in event.versions.all()],
+                    }
+                    for event in events.order_by("id")
+                ],
+            }
+        )
+
+    @extend_schema(request=RevealSerializer, responses=HistorySerializer)
+    @action(detail=True, methods=["post"])
+    def history(self, request: Request, pk=None) -> Response:
+        """Every version of the account and of each event, newest first, in clear; each
+        version read is audited with the reason, as on the history page."""
+        data = _valid(RevealSerializer, request)
+        accounts, events = _call(
+            services.reveal_history,
+            user=request.user,
+            testimony=self.get_object(),
+            reason=data["reason"],
+        )
+        body = {
+            "account": [{**_version_text(v), "text": v.text} for v in accounts],
+            "events": [
+                {
+                    "event": history.event.pk,
+                    "versions": [
+                        {**_version_text(v), "snapshot": json.loads(v.text or "{}")}
+                        for v in history.versions
+                    ],
+                }
+                for history in events
+            ],
+        }
+        response = Response(body)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(request=CorrectAccountSerializer, responses={201: VersionSerializer})
+    @action(detail=True, methods=["post"])
+    def correction(self, request: Request, pk=None) -> Response:
+        """Correct the account: a new version, with the reason; earlier ones are kept."""
+        data = _valid(CorrectAccountSerializer, request)
+        version = _call(
+            services.correct_account, user=request.user, testimony=self.get_object(), **data
+        )
+        return Response(_version(version), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=MentionsInputSerializer,
+        responses={200: MentionCountSerializer, 201: MentionCountSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def mentions(self, request: Request, pk=None) -> Response:
+        """How many people the account mentions without a record (their names are sealed
+        and never answered, as on the page); POST lists one more person's names and
+        aliases, which every bundle redacts."""
+        testimony = self.get_object()
+        if request.method == "POST":
+            data = _valid(MentionsInputSerializer, request)
+            _call(
+                services.add_mentioned_person,
+                user=request.user,
+                testimony=testimony,
+                names=data["names"],
+            )
+            return Response({"count": testimony.mentions.count()}, status=status.HTTP_201_CREATED)
+        return Response({"count": testimony.mentions.count()})
+
+
+def _version(version) -> dict:
+    """An account or event version row as VersionSerializer describes it."""
+    by = version.recorded_by
+    return {
+        "number": version.number,
+        "recorded_at": serializers.DateTimeField().to_representation(version.recorded_at),
+        "recorded_by": by.display_name if by else None,
+        "reason": version.reason,
+    }
+
+
+def _version_text(version: services.VersionText) -> dict:
+    return {
+        "number": version.number,
+        "recorded_at": serializers.DateTimeField().to_representation(version.recorded_at),
+        "recorded_by": version.recorded_by or None,
+        "reason": version.reason,
+    }
 
 
 def _int(value: str) -> int:
@@ -495,6 +701,32 @@ def naming_consent(request: Request):
         raise NotFound() from None
     body = {**NamingConsentSerializer(data).data, "person": record.person_id}
     return Response(body, status=status.HTTP_201_CREATED)
+
+
+def _participants(user, rows: list[dict]) -> list[services.ParticipantInput]:
+    return [
+        services.ParticipantInput(
+            role=p["role"],
+            person=_visible_person(user, p["person"]) if p["person"] else None,
+            description=p["description"],
+        )
+        for p in rows
+    ]
+
+
+@extend_schema(request=EventCorrectSerializer, responses={201: VersionSerializer})
+@api_view(["POST"])
+def event_correction(request: Request, pk: int):
+    """Correct an event with its whole new state and a reason: a new version; earlier ones
+    are kept. `passage` left out or null keeps the passage."""
+    event = selectors.events_visible_to(request.user).select_related("testimony").filter(pk=pk)
+    event = event.first()
+    if event is None:
+        raise NotFound()
+    data = _valid(EventCorrectSerializer, request)
+    data["participants"] = _participants(request.user, data["participants"])
+    version = _call(services.correct_event, user=request.user, event=event, **data)
+    return Response(_version(version), status=status.HTTP_201_CREATED)
 
 
 @extend_schema(responses=EventSerializer(many=True))
@@ -565,11 +797,58 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(responses={200: bytes})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk=None):
-        export = self.get_object()
-        handle = evidence.open_export(user=request.user, export=export)
-        response = FileResponse(handle, as_attachment=True, filename=f"{export.reference}.zip")
-        response["Cache-Control"] = "no-store"
-        return response
+        return _export_download(request, self.get_object())
+
+
+# Bundles of up to this many testimonies are built during the request, as on the page.
+INLINE_EXPORT_LIMIT = 25
+
+
+def _export_download(request: Request, export: EvidenceExport) -> FileResponse:
+    handle = evidence.open_export(user=request.user, export=export)
+    response = FileResponse(handle, as_attachment=True, filename=f"{export.reference}.zip")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Evidence exports asked for and built in the background, with their progress:
+    supervisors (their own) and data-protection officers, as on the exports page."""
+
+    serializer_class = ExportJobSerializer
+
+    def get_queryset(self):
+        return selectors.export_jobs_visible_to(self.request.user)
+
+    @extend_schema(request=ExportCreateSerializer, responses={201: ExportJobSerializer})
+    def create(self, request: Request) -> Response:
+        """Ask for a bundle. A small one is built at once (status done); a larger one in the
+        background: poll the job until its status is done, then download it."""
+        data = _valid(ExportCreateSerializer, request)
+        job = _call(
+            jobs.request_export, user=request.user, inline_limit=INLINE_EXPORT_LIMIT, **data
+        )
+        job = self.get_queryset().get(pk=job.pk)
+        return Response(ExportJobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ExportJobSerializer)
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk=None) -> Response:
+        """Start again a failed job, or one whose runner stopped."""
+        job = _call(jobs.retry, user=request.user, job=self.get_object())
+        return Response(ExportJobSerializer(self.get_queryset().get(pk=job.pk)).data)
+
+    @extend_schema(responses={200: bytes, 409: JobNotReadySerializer})
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk=None):
+        """The bundle, once the job is done; 409 while it is not."""
+        job = self.get_object()
+        if job.status != JobStatus.DONE or job.export is None:
+            return Response(
+                {"detail": "The bundle is not ready.", "status": job.status},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return _export_download(request, job.export)
 
 
 @extend_schema(

@@ -102,6 +102,7 @@ def _path_ids(world, client: APIClient, path: str) -> list:
         "/api/cases/": world.case.pk,
         "/api/documents/": world.document.pk,
         "/api/testimonies/": world.testimony.pk,
+        "/api/testimony-events/": world.testimony.events.first().pk,
         "/api/privacy/persons/": world.persons["near"].pk,
         "/api/privacy/requests/": _erasure_request(world).pk,
     }

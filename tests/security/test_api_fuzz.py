@@ -46,6 +46,7 @@ SETTINGS = hypothesis.settings(
 REVEAL_PATHS = {
     "/api/documents/{id}/number/": "document-number",
     "/api/testimonies/{id}/reveal/": "account",
+    "/api/testimonies/{id}/history/": "account",  # every version, read with a reason
 }
 
 
@@ -138,6 +139,7 @@ def _pinned_ids(world) -> dict[str, list[int]]:
         "/api/cases/": [world.case.pk, far["case"].pk],
         "/api/documents/": [world.document.pk, far["document"].pk],
         "/api/testimonies/": [world.testimony.pk, far["testimony"].pk],
+        "/api/testimony-events/": [world.testimony.events.first().pk],
     }
 
 
