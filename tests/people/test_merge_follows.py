@@ -284,3 +284,20 @@ def test_a_candidate_that_duplicates_the_survivors_stays_with_the_merged_record(
     about_him.refresh_from_db()
     assert about_him.sought_person == persian
     assert tracing.confirmed_candidate(about_him) == world["candidate"]
+
+
+def test_a_second_open_case_stays_with_the_merged_record_and_the_undo_keeps_both(world):
+    """One open case per person: the survivor's own stays its case, the merged record's
+    keeps its person (listed as kept on the merge), and nothing is lost either way."""
+    omid, persian, survivor = world["omid"], world["persian"], world["survivor"]
+    own = cases.open_case(user=omid, person=survivor, reason="asked for help in 2021")
+    merge = people.merge_persons(user=omid, survivor=survivor, merged=persian, reason="same man")
+    merge.refresh_from_db()
+    assert merge.moved["kept"] == {"cases.Case.person": [world["case"].pk]}
+    world["case"].refresh_from_db()
+    own.refresh_from_db()
+    assert (world["case"].person_id, own.person_id) == (persian.pk, survivor.pk)
+    people.undo_merge(user=omid, merge=merge, reason="not the same")
+    world["case"].refresh_from_db()
+    own.refresh_from_db()
+    assert (world["case"].person_id, own.person_id) == (persian.pk, survivor.pk)
