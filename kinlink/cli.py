@@ -480,6 +480,7 @@ def cmd_evidence_export(args: argparse.Namespace) -> int:
             recipient=args.recipient,
             purpose=args.purpose,
             note=args.note,
+            testimonies=args.testimonies,
             out=args.out,
         )
     except CommandError as exc:
@@ -644,6 +645,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="anonymised_report, human_rights_report or court: the consent it needs",
     )
     ev_export.add_argument("--note", default="")
+    ev_export.add_argument(
+        "--testimonies", default="", help="only these, by reference: T-000001,T-000002"
+    )
     ev_export.add_argument("--out", help="copy the bundle to this path")
     ev_export.set_defaults(func=cmd_evidence_export)
 

@@ -310,6 +310,22 @@ class ExportCreateSerializer(serializers.Serializer):
     recipient = serializers.CharField(max_length=200)
     purpose = TextChoiceField(Purpose.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
+    testimonies = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        required=False,
+        default=list,
+        help_text="references (T-000001); left out: every testimony the purpose allows",
+    )
+
+
+def _export_request(request: Request) -> dict:
+    data = _valid(ExportCreateSerializer, request)
+    data["testimony_ids"] = _call(
+        selectors.testimony_ids_from_references,
+        user=request.user,
+        references=data.pop("testimonies"),
+    )
+    return data
 
 
 class VersionSerializer(serializers.Serializer):
@@ -790,7 +806,7 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     @extend_schema(request=ExportCreateSerializer, responses={201: ExportSerializer})
     def create(self, request: Request) -> Response:
-        data = _valid(ExportCreateSerializer, request)
+        data = _export_request(request)
         export = _call(evidence.export_evidence, user=request.user, **data)
         return Response(ExportSerializer(export).data, status=status.HTTP_201_CREATED)
 
@@ -824,7 +840,7 @@ class ExportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def create(self, request: Request) -> Response:
         """Ask for a bundle. A small one is built at once (status done); a larger one in the
         background: poll the job until its status is done, then download it."""
-        data = _valid(ExportCreateSerializer, request)
+        data = _export_request(request)
         job = _call(
             jobs.request_export, user=request.user, inline_limit=INLINE_EXPORT_LIMIT, **data
         )

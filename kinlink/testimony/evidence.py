@@ -33,7 +33,7 @@ import io
 import json
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import IO, Any
@@ -259,13 +259,13 @@ def place_names() -> list[str]:
 # -- contents ------------------------------------------------------------------------------
 
 
-def _testimonies(user, purpose: str) -> list[Testimony]:
+def _testimonies(user, purpose: str, testimony_ids=None) -> list[Testimony]:
     events = Event.objects.select_related("event_type", "place").prefetch_related(
         "place__aliases",
         Prefetch("participants", queryset=Participant.objects.select_related("person")),
     )
     return list(
-        selectors.testimonies_for_purpose(user, purpose)
+        selectors.testimonies_to_export(user, purpose, testimony_ids)
         .select_related("witness", "interviewer")
         .prefetch_related(Prefetch("events", queryset=events), "attachments")
         .order_by("id")
@@ -508,15 +508,17 @@ def export_evidence(
     purpose: str,
     note: str = "",
     progress: Progress | None = None,
+    testimony_ids: Sequence[int] | None = None,
 ) -> EvidenceExport:
-    """Build, store and audit a bundle of what the user may see and consent allows.
+    """Build, store and audit a bundle of what the user may see and consent allows
+    (only `testimony_ids` when given, each of which must qualify).
     `progress(done, total)` is called as testimonies are added (for background jobs)."""
     if not selectors.may_export_evidence(user):
         raise PermissionDenied(_("Only supervisors and data-protection officers export evidence."))
     if purpose not in Purpose.values:
         raise ValidationError({"purpose": _("Unknown purpose.")})
     target = recipient_named(recipient)
-    testimonies = _testimonies(user, purpose)
+    testimonies = _testimonies(user, purpose, testimony_ids)
     if not testimonies:
         raise ValidationError(
             {"purpose": _("No testimony you may see has consent for this purpose.")}

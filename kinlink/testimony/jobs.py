@@ -35,7 +35,13 @@ MAX_ATTEMPTS = 3
 
 
 def request_export(
-    *, user, recipient: str, purpose: str, note: str = "", inline_limit: int = 0
+    *,
+    user,
+    recipient: str,
+    purpose: str,
+    note: str = "",
+    inline_limit: int = 0,
+    testimony_ids: list[int] | None = None,
 ) -> ExportJob:
     """Queue an export for `user`. Up to `inline_limit` testimonies it is built at once
     (the caller waits); otherwise it starts in a thread after commit, unless the setting
@@ -46,7 +52,7 @@ def request_export(
         raise ValidationError({"purpose": _("Unknown purpose.")})
     if not recipient.strip():
         raise ValidationError({"recipient": _("Name the recipient.")})
-    total = selectors.testimonies_for_purpose(user, purpose).count()
+    total = selectors.testimonies_to_export(user, purpose, testimony_ids).count()
     if not total:
         raise ValidationError(
             {"purpose": _("No testimony you may see has consent for this purpose.")}
@@ -55,6 +61,7 @@ def request_export(
         recipient=recipient.strip(),
         purpose=purpose,
         note=note,
+        testimonies=sorted(set(testimony_ids or [])),
         requested_by=user,
         total=total + 1,
     )
@@ -136,6 +143,7 @@ def run_job(job_id: int, on_progress: evidence.Progress | None = None) -> Export
                 purpose=job.purpose,
                 note=job.note,
                 progress=progress,
+                testimony_ids=job.testimonies or None,
             )
     except (ValidationError, PermissionDenied) as exc:
         message = "; ".join(getattr(exc, "messages", [str(exc)]))

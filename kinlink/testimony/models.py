@@ -524,6 +524,8 @@ class ExportJob(AuditedModel):
     recipient = models.CharField(_("recipient"), max_length=200)
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # ids of the testimonies asked for; empty: every one the purpose allows
+    testimonies = models.JSONField(_("testimonies"), default=list, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -12,7 +12,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from kinlink.accounts.roles import Role
 from kinlink.names import normalize, skeleton
@@ -107,6 +109,48 @@ def with_use_in_force(testimonies: QuerySet[Testimony], uses: Iterable[str]) -> 
 def testimonies_for_purpose(user, purpose: str) -> QuerySet[Testimony]:
     """What may go into a bundle for `purpose`: visible to the user, consent in force."""
     return with_use_in_force(testimonies_visible_to(user), PURPOSE_USES[purpose])
+
+
+def testimonies_to_export(
+    user, purpose: str, testimony_ids: Iterable[int] | None = None
+) -> QuerySet[Testimony]:
+    """`testimonies_for_purpose`, or only the testimonies asked for: each of them must be
+    one the user may see with consent in force for `purpose`, else nothing is exported."""
+    testimonies = testimonies_for_purpose(user, purpose)
+    if not testimony_ids:
+        return testimonies
+    ids = set(testimony_ids)
+    testimonies = testimonies.filter(pk__in=ids)
+    left_out = ids - set(testimonies.values_list("pk", flat=True))
+    if left_out:
+        references = Testimony.objects.filter(pk__in=left_out).values_list("reference", flat=True)
+        raise ValidationError(
+            {
+                "testimonies": _(
+                    "Not in your caseload or without consent for this purpose: %(refs)s"
+                )
+                % {"refs": ", ".join(sorted(references)) or "?"}
+            }
+        )
+    return testimonies
+
+
+def testimony_ids_from_references(user, references: Iterable[str]) -> list[int]:
+    """The ids of testimonies named by reference (T-000001), among those the user may see;
+    an unknown or unreachable reference is refused by name (both read the same)."""
+    wanted = [r.strip().upper() for r in references if r.strip()]
+    found = dict(
+        testimonies_visible_to(user).filter(reference__in=wanted).values_list("reference", "pk")
+    )
+    missing = [r for r in wanted if r not in found]
+    if missing:
+        raise ValidationError(
+            {
+                "testimonies": _("No such testimony in your caseload: %(refs)s")
+                % {"refs": ", ".join(missing)}
+            }
+        )
+    return [found[r] for r in dict.fromkeys(wanted)]
 
 
 def uses_in_force(testimony: Testimony) -> set[str]:

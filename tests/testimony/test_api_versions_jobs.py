@@ -229,3 +229,44 @@ def test_an_export_job_without_consent_for_the_purpose_is_refused(api, record):
     )
     assert response.status_code == 400 and "purpose" in response.json()
     assert not ExportJob.objects.exists()
+
+
+def test_an_export_job_takes_only_the_testimonies_named(api, court_testimony, record, staff):
+    other = record(account="A second account of Camp Liberty.")
+    client = api("supervisor")
+    response = client.post(
+        "/api/evidence-export-jobs/",
+        {"recipient": "A court", "purpose": "court", "testimonies": [other.reference]},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    job = ExportJob.objects.get(pk=response.json()["id"])
+    assert job.testimonies == [other.pk] and job.export.testimony_count == 1
+    bundle = zipfile.ZipFile(job.export.file.open("rb"))
+    assert any(other.reference in name for name in bundle.namelist())
+    assert not any(court_testimony.reference in name for name in bundle.namelist())
+
+
+def test_a_named_testimony_without_consent_or_out_of_reach_is_refused_by_reference(
+    api, court_testimony, record, staff
+):
+    internal = record(uses=["internal"])
+    client = api("supervisor")
+    for references, named in (
+        ([court_testimony.reference, internal.reference], internal.reference),
+        (["T-999999"], "T-999999"),
+    ):
+        response = client.post(
+            "/api/evidence-export-jobs/",
+            {"recipient": "A court", "purpose": "court", "testimonies": references},
+            format="json",
+        )
+        assert response.status_code == 400, response.json()
+        assert named in str(response.json()["testimonies"])
+    south = api("south_supervisor").post(
+        "/api/evidence-export-jobs/",
+        {"recipient": "A court", "purpose": "court", "testimonies": [court_testimony.reference]},
+        format="json",
+    )
+    assert south.status_code == 400 and "testimonies" in south.json()
+    assert not ExportJob.objects.exists()

@@ -49,3 +49,21 @@ def test_evidence_export_refuses_a_caseworker_and_a_purpose_without_consent(
     assert "consent" in capsys.readouterr().err
     assert not EvidenceExport.objects.exists()
     assert not (tmp_path / "b.zip").exists()
+
+
+def test_evidence_export_of_named_testimonies_only(court_testimony, record, staff, capsys):
+    other = record(account="A second account of Camp Liberty.")
+    code = main(
+        [
+            "evidence", "export", "--as", "nadia", "--recipient", "UN", "--purpose", "court",
+            "--testimonies", f"{other.reference.lower()}",
+        ]
+    )  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    assert EvidenceExport.objects.get().testimony_count == 1
+    assert ExportJob.objects.get().testimonies == [other.pk]
+    assert main(
+        ["evidence", "export", "--as", "nadia", "--recipient", "UN", "--purpose", "court",
+         "--testimonies", "T-999999"]
+    ) == 1  # fmt: skip
+    assert "T-999999" in capsys.readouterr().err

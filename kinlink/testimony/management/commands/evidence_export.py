@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from kinlink.testimony import jobs
+from kinlink.testimony import jobs, selectors
 from kinlink.testimony.models import JobStatus, Purpose
 
 BAR = 30  # characters of the progress bar
@@ -23,14 +23,20 @@ class Command(BaseCommand):
         parser.add_argument("--recipient", required=True)
         parser.add_argument("--purpose", required=True, choices=Purpose.values)
         parser.add_argument("--note", default="")
+        parser.add_argument(
+            "--testimonies", default="", help="only these, by reference: T-000001,T-000002"
+        )
         parser.add_argument("--out", help="also copy the bundle to this path")
 
-    def handle(self, *args, username, recipient, purpose, note, out, **options):
+    def handle(self, *args, username, recipient, purpose, note, out, testimonies="", **options):
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise CommandError(f"no active user {username!r}")
         try:
-            job = jobs.request_export(user=user, recipient=recipient, purpose=purpose, note=note)
+            ids = selectors.testimony_ids_from_references(user, testimonies.split(","))
+            job = jobs.request_export(
+                user=user, recipient=recipient, purpose=purpose, note=note, testimony_ids=ids
+            )
         except (PermissionDenied, ValidationError) as exc:
             raise CommandError("; ".join(getattr(exc, "messages", [str(exc)]))) from exc
 
