@@ -1,99 +1,60 @@
-"""Charts drawn on the server as SVG geometry; templates/cases/_chart.html writes the SVG.
+"""Chart specs built on the server; Chart.js (vendored in static/cases/vendor) draws them.
 
-Why not a JavaScript chart library: the page must work offline and under a CSP without
-inline scripts or styles; SVG made here needs no script at all, prints, reads in a screen
-reader through its title and the table beside it, mirrors for right-to-left languages, and
-shows digits in the page's language through the template's `digits` filter. Coordinates are
-pre-formatted strings so that no locale's decimal comma reaches an SVG attribute.
+A spec is a plain JSON-able dict: the template writes it with `json_script` and
+static/cases/report_charts.js hands it to Chart.js, so no inline script is needed under the CSP.
+Labels arrive translated and month labels already in the user's calendar and digits; numbers
+stay numbers and Chart.js formats them for `locale` (Persian and Arabic digits). Counts hidden
+below five arrive as None and stay null: they draw nothing and never reach the page.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
-PALETTE_SIZE = 10
+PALETTE = (
+    "#1f6f78",
+    "#4c9f70",
+    "#9bc53d",
+    "#f0b429",
+    "#e07a5f",
+    "#8d5a97",
+    "#3d5a80",
+    "#98a2b3",
+    "#b56576",
+    "#6d597a",
+)
+ACCENT = "#1f6f78"
+MEDIAN = "#f0b429"
 
+Spec = dict[str, Any]
 
-def _n(value: float) -> str:
-    return f"{value:.1f}"
-
-
-@dataclass(frozen=True)
-class Rect:
-    x: str
-    y: str
-    width: str
-    height: str
-    css: str
-    title: str
-
-
-@dataclass(frozen=True)
-class Text:
-    x: str
-    y: str
-    text: str
-    anchor: str = "start"
-    css: str = ""
+# The digits web/dates.py writes for each language, as an Intl locale that Chart.js formats with.
+_NUMBERING = {"fa": "fa-u-nu-arabext", "ar": "ar-u-nu-arab"}
 
 
-@dataclass(frozen=True)
-class Line:
-    x1: str
-    y1: str
-    x2: str
-    y2: str
-    css: str
+def chart_locale(language: str) -> str:
+    return _NUMBERING.get(language, language)
 
 
-@dataclass(frozen=True)
-class Dot:
-    cx: str
-    cy: str
-    r: str
-    css: str
-    title: str
+def _spec(
+    kind: str, title: str, labels: Sequence[str], datasets: list[dict], rtl: bool, **options
+) -> Spec:
+    return {
+        "type": kind,
+        "title": str(title),
+        "labels": [str(label) for label in labels],
+        "datasets": datasets,
+        "rtl": bool(rtl),
+        **options,
+        "locale": chart_locale(options.get("locale", "en")),
+    }
 
 
-@dataclass
-class Chart:
-    width: int
-    height: int
-    title: str
-    rects: list[Rect] = field(default_factory=list)
-    texts: list[Text] = field(default_factory=list)
-    lines: list[Line] = field(default_factory=list)
-    dots: list[Dot] = field(default_factory=list)
-    legend: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.rects or self.dots)
-
-
-class _Frame:
-    """Left-to-right geometry that mirrors itself for right-to-left pages."""
-
-    def __init__(self, width: int, rtl: bool):
-        self.width, self.rtl = width, rtl
-
-    def x(self, x: float, w: float = 0.0) -> float:
-        return self.width - x - w if self.rtl else x
-
-    def anchor(self, anchor: str) -> str:
-        if not self.rtl or anchor == "middle":
-            return anchor
-        return "end" if anchor == "start" else "start"
-
-
-def axis_top(value: float) -> float:
-    """The top of a value axis with four whole-numbered steps of 1, 2 or 5 x 10^k."""
-    wanted = max(value / 4, 1)
-    power = 10 ** math.floor(math.log10(wanted))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= wanted)
-    return 4 * step
+def is_empty(spec: Spec) -> bool:
+    """True when no dataset has a single value to draw."""
+    return not any(v is not None for d in spec["datasets"] for v in d["data"])
 
 
 def stacked_columns(
@@ -101,89 +62,41 @@ def stacked_columns(
     periods: Sequence[str],
     series: Sequence[tuple[str, Sequence[int | None]]],
     rtl: bool = False,
-    width: int = 640,
-    height: int = 280,
-) -> Chart:
+    locale: str = "en",
+) -> Spec:
     """One column per period, one coloured segment per series; hidden counts draw nothing."""
-    chart = Chart(width, height, title)
-    frame = _Frame(width, rtl)
-    left, right, top, bottom = 44, 12, 12, 34
-    plot_w, plot_h = width - left - right, height - top - bottom
-    totals = [sum(values[i] or 0 for _label, values in series) for i in range(len(periods))]
-    top_value = axis_top(max(totals, default=0))
-    _value_axis(chart, frame, top_value, left, top, plot_w, plot_h)
-    slot = plot_w / max(len(periods), 1)
-    for i, period in enumerate(periods):
-        x = left + i * slot + slot * 0.15
-        base = top + plot_h
-        for s, (label, values) in enumerate(series):
-            value = values[i]
-            if not value:
-                continue
-            h = plot_h * value / top_value
-            base -= h
-            chart.rects.append(
-                Rect(
-                    _n(frame.x(x, slot * 0.7)),
-                    _n(base),
-                    _n(slot * 0.7),
-                    _n(h),
-                    f"s{s % PALETTE_SIZE}",
-                    f"{label}, {period}: {value}",
-                )
-            )
-        chart.texts.append(
-            Text(_n(frame.x(x + slot * 0.35)), _n(height - 14), period, "middle", "muted-text")
-        )
-    chart.legend = [(f"s{s % PALETTE_SIZE}", label) for s, (label, _v) in enumerate(series)]
-    return chart
-
-
-def _value_axis(
-    chart: Chart, frame: _Frame, top_value: float, left: float, top: float, w: float, h: float
-) -> None:
-    for k in range(5):
-        value = top_value * k / 4
-        y = top + h - h * k / 4
-        chart.lines.append(
-            Line(_n(frame.x(left)), _n(y), _n(frame.x(left + w)), _n(y), "grid" if k else "axis")
-        )
-        label = f"{value:g}"
-        chart.texts.append(
-            Text(_n(frame.x(left - 6)), _n(y + 4), label, frame.anchor("end"), "muted-text")
-        )
+    datasets = [
+        {
+            "label": str(label),
+            "data": [value or None for value in values],
+            "backgroundColor": PALETTE[s % len(PALETTE)],
+        }
+        for s, (label, values) in enumerate(series)
+    ]
+    return _spec("bar", title, periods, datasets, rtl, stacked=True, locale=locale)
 
 
 def horizontal_bars(
-    title: str, rows: Sequence[tuple[str, int | None]], rtl: bool = False, width: int = 640
-) -> Chart:
-    """One bar per row with its count at the end; a hidden count shows as "<5" and no bar."""
-    row_h, label_w, top = 26, 300, 6
-    height = top * 2 + row_h * max(len(rows), 1)
-    chart = Chart(width, height, title)
-    frame = _Frame(width, rtl)
-    plot_w = width - label_w - 60
-    top_value = axis_top(max((v or 0 for _l, v in rows), default=0))
-    for i, (label, value) in enumerate(rows):
-        y = top + i * row_h
-        chart.texts.append(Text(_n(frame.x(label_w - 8)), _n(y + 17), label, frame.anchor("end")))
-        length = plot_w * (value or 0) / top_value
-        if value:
-            chart.rects.append(
-                Rect(
-                    _n(frame.x(label_w, length)),
-                    _n(y + 4),
-                    _n(length),
-                    _n(row_h - 8),
-                    "bar",
-                    f"{label}: {value}",
-                )
-            )
-        shown = str(value) if value is not None else "<5"
-        chart.texts.append(
-            Text(_n(frame.x(label_w + length + 6)), _n(y + 17), shown, frame.anchor("start"))
-        )
-    return chart
+    title: str, rows: Sequence[tuple[str, int | None]], rtl: bool = False, locale: str = "en"
+) -> Spec:
+    """One horizontal bar per row; a hidden count is null and draws no bar."""
+    datasets = [
+        {
+            "label": str(title),
+            "data": [value or None for _label, value in rows],
+            "backgroundColor": ACCENT,
+        }
+    ]
+    return _spec(
+        "bar",
+        title,
+        [label for label, _value in rows],
+        datasets,
+        rtl,
+        indexAxis="y",
+        legend=False,
+        locale=locale,
+    )
 
 
 @dataclass(frozen=True)
@@ -196,49 +109,52 @@ class Spread:
     longest: float
 
 
-def spreads(title: str, rows: Sequence[Spread | str], rtl: bool = False, width: int = 640) -> Chart:
-    """Per row: a line from shortest to longest, a box over the middle half, a dot at the median.
-    A row given as a bare label had too few stays to show."""
-    row_h, label_w, top, bottom = 28, 300, 6, 24
-    height = top + bottom + row_h * max(len(rows), 1)
-    chart = Chart(width, height, title)
-    frame = _Frame(width, rtl)
-    plot_w = width - label_w - 24
-    top_value = axis_top(max((r.longest for r in rows if isinstance(r, Spread)), default=0))
+def spreads(
+    title: str,
+    rows: Sequence[Spread | str],
+    rtl: bool = False,
+    locale: str = "en",
+    range_label: str = "",
+    middle_label: str = "",
+    median_label: str = "",
+) -> Spec:
+    """Per row three floating horizontal bars drawn over each other: shortest..longest (thin),
+    the middle half lower..upper quartile, and a sliver at the median. A row given as a bare
+    label had too few stays to show and gets no bar (null)."""
+    labels = [row.label if isinstance(row, Spread) else row for row in rows]
 
-    def at(days: float) -> float:
-        return label_w + plot_w * days / top_value
+    def bars(pick) -> list[list[float] | None]:
+        return [pick(row) if isinstance(row, Spread) else None for row in rows]
 
-    for i, row in enumerate(rows):
-        y = top + i * row_h
-        label = row.label if isinstance(row, Spread) else row
-        chart.texts.append(Text(_n(frame.x(label_w - 8)), _n(y + 18), label, frame.anchor("end")))
-        if not isinstance(row, Spread):
-            chart.texts.append(
-                Text(_n(frame.x(label_w)), _n(y + 18), "<5", frame.anchor("start"), "muted-text")
-            )
-            continue
-        middle = y + row_h / 2
-        start, end = frame.x(at(row.shortest)), frame.x(at(row.longest))
-        chart.lines.append(Line(_n(start), _n(middle), _n(end), _n(middle), "spread"))
-        box_w = max(at(row.upper) - at(row.lower), 1)
-        chart.rects.append(
-            Rect(
-                _n(frame.x(at(row.lower), box_w)),
-                _n(y + 7),
-                _n(box_w),
-                _n(row_h - 14),
-                "bar",
-                f"{label}: {row.lower:g}–{row.upper:g}",
-            )
-        )
-        chart.dots.append(
-            Dot(_n(frame.x(at(row.median))), _n(middle), "5", "median", f"{label}: {row.median:g}")
-        )
-    axis_y = top + row_h * max(len(rows), 1) + 4
-    for k in range(5):
-        days = top_value * k / 4
-        chart.texts.append(
-            Text(_n(frame.x(at(days))), _n(axis_y + 12), f"{days:g}", "middle", "muted-text")
-        )
-    return chart
+    top = max((row.longest for row in rows if isinstance(row, Spread)), default=0)
+    sliver = max(top / 200, 0.05)
+    datasets = [
+        {
+            "label": str(range_label),
+            "data": bars(lambda r: [r.shortest, r.longest]),
+            "backgroundColor": PALETTE[7],
+            "barPercentage": 0.15,
+            "grouped": False,
+            "order": 3,
+        },
+        {
+            "label": str(middle_label),
+            "data": bars(lambda r: [r.lower, r.upper]),
+            "backgroundColor": ACCENT,
+            "barPercentage": 0.6,
+            "grouped": False,
+            "order": 2,
+        },
+        {
+            "label": str(median_label),
+            "data": bars(lambda r: [r.median - sliver, r.median + sliver]),
+            "values": [r.median if isinstance(r, Spread) else None for r in rows],
+            "backgroundColor": MEDIAN,
+            "borderColor": "#222222",
+            "borderWidth": 1,
+            "barPercentage": 0.8,
+            "grouped": False,
+            "order": 1,
+        },
+    ]
+    return _spec("bar", title, labels, datasets, rtl, indexAxis="y", locale=locale)

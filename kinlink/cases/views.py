@@ -609,15 +609,22 @@ def reports(request: HttpRequest) -> HttpResponse:
         "referrals": aggregates.referral_outcomes(scope),
         "referral_outcomes": [label for _value, label in ReferralOutcome.choices],
         "overdue": overdue,
-        "charts": report_charts(over_time, times, outcomes, overdue, rtl, months),
+        "charts": report_charts(over_time, times, outcomes, overdue, rtl, months, language),
         "csv_tables": aggregates.CSV_TABLES,
     }
     return render(request, "cases/reports.html", context)
 
 
 def report_charts(
-    over_time, times, outcomes, overdue, rtl: bool, months: list[str] | None = None
-) -> dict[str, charts.Chart]:
+    over_time,
+    times,
+    outcomes,
+    overdue,
+    rtl: bool,
+    months: list[str] | None = None,
+    language: str = "en",
+) -> dict[str, charts.Spec]:
+    """The JSON chart specs of the reports page; Chart.js draws them in the browser."""
     spreads = [_spread(t) if t.stays is not None else t.stage.label for t in times]
     months = months or [day.strftime("%Y-%m") for day in over_time.periods]
     return {
@@ -626,13 +633,28 @@ def report_charts(
             months,
             [(s.stage.label, [c.count for c in s.cells]) for s in over_time.series],
             rtl=rtl,
+            locale=language,
         ),
-        "time_in_stage": charts.spreads(_("Days in each stage"), spreads, rtl=rtl),
+        "time_in_stage": charts.spreads(
+            _("Days in each stage"),
+            spreads,
+            rtl=rtl,
+            locale=language,
+            range_label=_("Range (days)"),
+            middle_label=_("Middle half (days)"),
+            median_label=_("Median (days)"),
+        ),
         "outcomes": charts.horizontal_bars(
-            _("Closed cases by outcome"), [(c.key, c.count) for c in outcomes], rtl=rtl
+            _("Closed cases by outcome"),
+            [(c.key, c.count) for c in outcomes],
+            rtl=rtl,
+            locale=language,
         ),
         "overdue": charts.horizontal_bars(
-            _("Overdue tasks by stage"), [(c.key, c.count) for c in overdue.by_stage], rtl=rtl
+            _("Overdue tasks by stage"),
+            [(c.key, c.count) for c in overdue.by_stage],
+            rtl=rtl,
+            locale=language,
         ),
     }
 
