@@ -8,10 +8,11 @@
 
 Serves kinlink as `kinlink serve` does (waitress), `--workers` processes with `--threads`
 threads each on their own loopback ports, as behind a reverse proxy that spreads requests
-over them (docs/OPERATIONS.md). Locust (headless, as a library, in its own process) keeps
-`--rate` requests per second through `--users` simulated staff, each paced at an equal share
-(constant throughput), as caseworkers and supervisors of the bench registry with a real
-session cookie for the pages and a real API token for the API:
+over them (docs/OPERATIONS.md). Locust (headless, as a library, in its own process) sends
+`--rate` requests per second through `--users` simulated staff whose requests arrive at
+random (each a Poisson process at an equal share of the rate), as caseworkers and
+supervisors of the bench registry with a real session cookie for the pages and a real API
+token for the API:
 
     pages  home, enquiry list, enquiry page, person page, persons search
     API    /api/enquiries/, /api/enquiries/{id}/, /api/enquiries/{id}/candidates/,
@@ -63,7 +64,7 @@ MIX = [
 def drive(config_path: str) -> None:
     """Run locust headless with the identities and URLs in the config; write its figures."""
     import gevent
-    from locust import FastHttpUser, constant_throughput, events, task
+    from locust import FastHttpUser, events, task
     from locust.env import Environment
 
     config = json.loads(Path(config_path).read_text())
@@ -73,13 +74,22 @@ def drive(config_path: str) -> None:
 
     class Staff(FastHttpUser):
         host = bases[0]
-        wait_time = constant_throughput(per_user)
+
+        def wait_time(self) -> float:
+            # Independent staff: each one's requests arrive as a Poisson process, so that
+            # together they are a Poisson process at `rate` (not in lockstep: users started
+            # at the same instant and paced at a constant interval would send their requests
+            # in one burst each second, which no office does).
+            self.next_at += self.rng.expovariate(per_user)
+            return max(0.0, self.next_at - time.monotonic())
 
         def on_start(self) -> None:
             n = next(counter)
             self.base = bases[n % len(bases)]
             self.who = identities[n % len(identities)]
             self.rng = random.Random(n)
+            gevent.sleep(self.rng.expovariate(per_user))
+            self.next_at = time.monotonic()
             self.page = {"Cookie": f"sessionid={self.who['session']}"}
             self.api = {"Authorization": f"Token {self.who['token']}"}
 
@@ -116,16 +126,56 @@ def drive(config_path: str) -> None:
     runner.start(config["users"], spawn_rate=config["users"])
     gevent.sleep(config["warmup"])
     env.stats.reset_all()
+    cpu_before = _cpu(config["pids"])
     started = time.monotonic()
     gevent.sleep(config["duration"])
     elapsed = time.monotonic() - started
+    cpu_after = _cpu(config["pids"])
     figures = {"seconds": round(elapsed, 1), "endpoints": []}
+    served = max(1, env.stats.total.num_requests)
+    figures["cpu_ms_per_request"] = {
+        part: round((cpu_after[part] - cpu_before[part]) * 1000 / served, 1) for part in cpu_after
+    }
     for entry in sorted(env.stats.entries.values(), key=lambda e: e.name):
         figures["endpoints"].append(_entry(entry, elapsed))
     figures["total"] = _entry(env.stats.total, elapsed)
     runner.quit()
     figures["errors"] = {f"{e.name}: {e.error}": e.occurrences for e in env.stats.errors.values()}
     Path(config["out"]).write_text(json.dumps(figures, indent=2))
+
+
+def _cpu(pids: dict) -> dict[str, float]:
+    """CPU seconds used so far by the web processes, the database server (postmaster and
+    its backends), this load generator and the whole machine (every core, busy time)."""
+    import psutil
+
+    def used(process) -> float:
+        try:
+            t = process.cpu_times()
+        except psutil.Error:
+            return 0.0
+        return t.user + t.system
+
+    web = sum(used(psutil.Process(pid)) for pid in pids["web"])
+    database = 0.0
+    if pids.get("postmaster"):
+        postmaster = psutil.Process(pids["postmaster"])
+        database = used(postmaster) + sum(used(p) for p in postmaster.children(recursive=True))
+    machine = psutil.cpu_times()
+    busy = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
+    return {
+        "web": web,
+        "database": database,
+        "load_generator": used(psutil.Process()),
+        "machine": busy,
+    }
+
+
+def _postmaster(pgtmp: str | None) -> int | None:
+    """The PostgreSQL server's process id (first line of postmaster.pid in its data dir)."""
+    for pid_file in Path(pgtmp or "/nonexistent").glob("**/postmaster.pid"):
+        return int(pid_file.read_text().split()[0])
+    return None
 
 
 def _entry(entry, elapsed: float) -> dict:
@@ -272,6 +322,11 @@ def _print(name: str, figures: dict) -> None:
         )
     for error, count in figures["errors"].items():
         print(f"  error x{count}: {error}")
+    cpu = figures["cpu_ms_per_request"]
+    print(
+        f"CPU per request: web {cpu['web']} ms, database {cpu['database']} ms, load generator "
+        f"{cpu['load_generator']} ms; whole machine {cpu['machine']} ms"
+    )
     print(flush=True)
 
 
@@ -292,6 +347,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2, help="kinlink serve processes")
     parser.add_argument("--threads", type=int, default=8, help="threads per process")
     parser.add_argument("--link-requests", type=int, default=10_000)
+    parser.add_argument(
+        "--no-link", action="store_true", help="only the load alone (no linkage phase)"
+    )
     parser.add_argument("--drive", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.drive:
@@ -314,6 +372,7 @@ def main(argv: list[str] | None = None) -> None:
             args.workers, args.threads, {**env, "KINLINK_PG_PARALLEL_WORKERS": "0"}
         )
         config = {
+            "pids": {"web": [s.pid for s in servers], "postmaster": _postmaster(state["pgtmp"])},
             "identities": identities,
             "bases": bases,
             "rate": args.rate,
@@ -323,22 +382,23 @@ def main(argv: list[str] | None = None) -> None:
         }
         print(f"load average before: {_load()}", flush=True)
         report["alone"] = _phase("alone", config, work)
-        requests_csv = work / "requests.csv"
-        report["link_requests"] = _link_requests(args.link_requests, requests_csv)
-        link_log = open(work / "link.log", "w")  # noqa: SIM115
-        started = time.monotonic()
-        link = subprocess.Popen(
-            [*KINLINK, "link", str(requests_csv), "--out", str(work / "links.csv")],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=link_log,
-            cwd=ROOT,
-        )
-        time.sleep(5)  # the linkage is reading the registry when the load starts
-        report["with_link"] = _phase("with_link", config, work)
-        report["link_finished_during_phase"] = link.poll() is not None
-        report["link_seconds_so_far"] = round(time.monotonic() - started, 1)
-        report["link_exit"] = link.poll()
+        if not args.no_link:
+            requests_csv = work / "requests.csv"
+            report["link_requests"] = _link_requests(args.link_requests, requests_csv)
+            link_log = open(work / "link.log", "w")  # noqa: SIM115
+            started = time.monotonic()
+            link = subprocess.Popen(
+                [*KINLINK, "link", str(requests_csv), "--out", str(work / "links.csv")],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=link_log,
+                cwd=ROOT,
+            )
+            time.sleep(5)  # the linkage is reading the registry when the load starts
+            report["with_link"] = _phase("with_link", config, work)
+            report["link_finished_during_phase"] = link.poll() is not None
+            report["link_seconds_so_far"] = round(time.monotonic() - started, 1)
+            report["link_exit"] = link.poll()
     finally:
         if link is not None and link.poll() is None:
             link.send_signal(signal.SIGTERM)
@@ -350,13 +410,15 @@ def main(argv: list[str] | None = None) -> None:
         large_registry.finish(state)
     OUT.mkdir(exist_ok=True)
     (OUT / "load.json").write_text(json.dumps(report, indent=2))
-    for phase in ("alone", "with_link"):
+    for phase in [p for p in ("alone", "with_link") if p in report]:
         total = report[phase]["total"]
         over = [e["endpoint"] for e in report[phase]["endpoints"] if e["p95_ms"] >= TARGET_P95_MS]
         print(
             f"{phase}: {total['rps']} requests/s, p95 {total['p95_ms']:.0f} ms, "
             f"{total['errors']} errors; over {TARGET_P95_MS:.0f} ms: {', '.join(over) or 'none'}"
         )
+    if "with_link" not in report:
+        return
     print(
         f"linkage ran {report['link_seconds_so_far']} s during the test "
         f"({'finished' if report['link_finished_during_phase'] else 'still running, stopped'})"

@@ -203,3 +203,24 @@ def test_keys_rotate_reencrypts_the_demo_and_the_new_key_alone_then_reads_it(dem
     assert rewritten >= 480
     assert _run(["check"], tmp_path, KINLINK_FIELD_KEYS=new).returncode == 0
     assert _run(["check"], tmp_path, KINLINK_FIELD_KEYS=old).returncode == 1
+
+
+def test_link_runs_at_a_lower_cpu_priority_and_names_a_bad_nice_value(tmp_path):
+    """A batch linkage yields the CPU to the web processes on the same machine."""
+    probe = (
+        "import os, sys; from kinlink.cli import lower_priority; "
+        "before = os.nice(0); after = lower_priority(10); print(before, after)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    before, after = map(int, result.stdout.split())
+    assert after == min(19, before + 10)
+    requests = tmp_path / "requests.csv"
+    requests.write_text("id,given_name,family_name\nR1,Hossein,Mousavi\n", encoding="utf-8")
+    registry = tmp_path / "registry.csv"
+    registry.write_text("id,given_name,family_name\nP1,حسین,موسوی\n", encoding="utf-8")
+    bad = _run(["link", str(requests), "--registry", str(registry), "--nice", "25"], tmp_path)
+    assert bad.returncode == 2
+    assert "--nice 25" in bad.stderr
+    good = _run(["link", str(requests), "--registry", str(registry), "--nice", "5"], tmp_path)
+    assert good.returncode == 0, good.stderr
+    assert "R1,P1,1," in good.stdout
