@@ -53,9 +53,11 @@ def _log_save(sender, instance, created, raw=False, **kwargs):
             object_id=instance.pk,
             detail={"fields": changed},
         )
-    instance._loaded_values = {
-        f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields
-    }
+    fields = instance._meta.concrete_fields
+    instance._loaded_row = (
+        [f.attname for f in fields],
+        [getattr(instance, f.attname) for f in fields],
+    )
 
 
 @receiver(post_delete)

@@ -19,13 +19,15 @@ class AuditedModel(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._loaded_values = dict(zip(field_names, values, strict=True))
+        # kept as loaded; paired up only when the instance is saved (most are only read)
+        instance._loaded_row = (field_names, values)
         return instance
 
     def audit_changed_fields(self) -> list[str]:
-        loaded = getattr(self, "_loaded_values", None)
-        if loaded is None:
+        row = getattr(self, "_loaded_row", None)
+        if row is None:
             return []
+        loaded = dict(zip(*row, strict=True))
         changed = []
         for field in self._meta.concrete_fields:
             if field.attname in self.audit_exclude or field.attname not in loaded:
