@@ -2,6 +2,7 @@ from django import template
 from django.utils import translation
 
 from kinlink.web.dates import format_date, localise_digits
+from kinlink.web.formcache import form_html
 
 register = template.Library()
 
@@ -18,3 +19,10 @@ def kdate(context, value, with_time=False):
 @register.filter
 def digits(value):
     return localise_digits(str(value), translation.get_language() or "en")
+
+
+@register.filter
+def static_form(form):
+    """{{ form|static_form }}: the form as divs; an unbound form with fixed choices is rendered
+    once per language and reused (kinlink.web.formcache)."""
+    return form_html(form)
