@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.db.models import OuterRef, Subquery
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.authtoken.models import Token
@@ -8,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kinlink.accounts.models import User
 from kinlink.accounts.roles import needs_two_factor
 from kinlink.accounts.services import confirmed_totp_device
 from kinlink.audit.selectors import filter_entries
@@ -29,10 +31,14 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PersonSerializer
 
     def get_queryset(self):
+        # The caseworker's username by a subquery rather than the whole user loaded, the
+        # sealed fields (never in this serializer) left out.
+        caseworker = User.objects.filter(pk=OuterRef("caseworker_id")).values("username")[:1]
         return (
             persons_visible_to(self.request.user)
             .prefetch_related("names")
-            .select_related("caseworker")
+            .annotate(caseworker_username=Subquery(caseworker))
+            .defer("last_known_location", "contact")
             .order_by("reference")
         )
 
