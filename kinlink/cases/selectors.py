@@ -253,14 +253,34 @@ def deadlines_for(user, today: date | None = None) -> Deadlines:
     result = Deadlines(today=today)
     if not works_on_records(user.role):
         return result
-    overdue = _owned_open_tasks(user).filter(due_on__lt=today)
-    due_soon = _owned_open_tasks(user).filter(
-        due_on__gte=today, due_on__lt=today + timedelta(days=DUE_SOON_DAYS)
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    # Both counts in one query on the (owner, status, due_on) index; the lists, whose joins
+    # cost more to build than to run, only where there is something to list (most users,
+    # most days, have neither).
+    counts = (
+        _owned_open_tasks(user)
+        .filter(due_on__lt=soon)
+        .aggregate(
+            overdue=Count("due_on", filter=Q(due_on__lt=today)),
+            due_soon=Count("due_on", filter=Q(due_on__gte=today)),
+        )
     )
-    result.overdue = list(_deadline_tasks(overdue)[:DEADLINE_LIST_LIMIT])
-    result.due_soon = list(_deadline_tasks(due_soon)[:DEADLINE_LIST_LIMIT])
-    result.overdue_count = _count(result.overdue, overdue)
-    result.due_soon_count = _count(result.due_soon, due_soon)
+    result.overdue_count = counts["overdue"]
+    result.due_soon_count = counts["due_soon"]
+    shown_soon = min(result.due_soon_count, DEADLINE_LIST_LIMIT)
+    if result.overdue_count <= DEADLINE_LIST_LIMIT:
+        # Every overdue task and then the first due soon, in one list (by due date).
+        if result.overdue_count or shown_soon:
+            upcoming = _owned_open_tasks(user).filter(due_on__lt=soon)
+            tasks = list(_deadline_tasks(upcoming)[: result.overdue_count + shown_soon])
+            result.overdue = [task for task in tasks if task.due_on < today]
+            result.due_soon = [task for task in tasks if task.due_on >= today]
+    else:
+        overdue = _owned_open_tasks(user).filter(due_on__lt=today)
+        result.overdue = list(_deadline_tasks(overdue)[:DEADLINE_LIST_LIMIT])
+        if shown_soon:
+            due_soon = _owned_open_tasks(user).filter(due_on__gte=today, due_on__lt=soon)
+            result.due_soon = list(_deadline_tasks(due_soon)[:shown_soon])
     if user.role == Role.SUPERVISOR and user.team_id:
         _add_team_overdue(result, user, today)
     return result
@@ -276,14 +296,11 @@ def _add_team_overdue(result: Deadlines, supervisor, today: date) -> None:
         .values_list("pk", flat=True)
     )
     overdue = Task.objects.filter(owner_id__in=members, status=TaskStatus.OPEN, due_on__lt=today)
-    shown = overdue.filter(case__team_id=supervisor.team_id)
     result.shows_team = True
-    result.team_overdue = list(_deadline_tasks(shown)[:DEADLINE_LIST_LIMIT])
     result.team_overdue_count = overdue.count()
-
-
-def _count(shown: list, queryset: QuerySet) -> int:
-    return len(shown) if len(shown) < DEADLINE_LIST_LIMIT else queryset.count()
+    if result.team_overdue_count:
+        shown = overdue.filter(case__team_id=supervisor.team_id)
+        result.team_overdue = list(_deadline_tasks(shown)[:DEADLINE_LIST_LIMIT])
 
 
 def expiring_documents(user, today: date | None = None, days: int = 90) -> QuerySet[Document]:

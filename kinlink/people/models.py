@@ -81,6 +81,19 @@ class Person(AuditedModel):
             # The home page's recently changed persons, newest first, within a caseload.
             models.Index(fields=["caseworker", "-updated_at"], name="people_person_cw_updated"),
             models.Index(fields=["team", "-updated_at"], name="people_person_team_updated"),
+            # A caseload (`persons_visible_to`): counted on the home page and joined by the
+            # persons search from the index alone, without reading the persons it holds
+            # (they lie all over the table). Migration 0008.
+            models.Index(
+                fields=["caseworker", "id"],
+                condition=models.Q(merged_into__isnull=True),
+                name="people_person_cw_live",
+            ),
+            models.Index(
+                fields=["team", "id"],
+                condition=models.Q(merged_into__isnull=True),
+                name="people_person_team_live",
+            ),
         ]
 
     def __str__(self) -> str:

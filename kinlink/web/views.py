@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from kinlink.accounts.roles import may_read_audit, may_see_reports
 from kinlink.audit.selectors import filter_entries
 from kinlink.audit.services import verify_chain
 from kinlink.people import services as people_services
-from kinlink.people.models import Gender, LifeStatus, Person
+from kinlink.people.models import Gender, LifeStatus, Person, PersonName
 from kinlink.people.selectors import persons_visible_to, search_persons
 from kinlink.reports.aggregates import suppressed_counts
 from kinlink.tracing.selectors import unread_notifications
@@ -27,13 +27,47 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+# What the persons list prints of a person (no sealed fields, nothing else decoded).
+PERSON_LIST_FIELDS = (
+    "id",
+    "reference",
+    "birth_year",
+    "birth_year_margin",
+    "birth_place",
+    "caseworker",
+    "caseworker__username",
+    "caseworker__first_name",
+    "caseworker__last_name",
+)
+
+
+def _names_by_id() -> Prefetch:
+    """Persons' names as pages print them (in id order within each person), without the
+    join to the persons that their default ordering (by the person's reference) adds."""
+    return Prefetch(
+        "names",
+        queryset=PersonName.objects.order_by("id").only(
+            "id", "person_id", "given_name", "family_name"
+        ),
+    )
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     persons = persons_visible_to(request.user)
+    # Only what the page prints: no sealed fields, no joined candidate or person rows.
+    notifications = (
+        unread_notifications(request.user)
+        .select_related(None)
+        .select_related("enquiry")
+        .only("id", "kind", "created_at", "enquiry__reference")
+    )
     context = {
-        "notifications": unread_notifications(request.user)[:8],
+        "notifications": notifications[:8],
         "person_count": persons.count(),
-        "recent_persons": persons.prefetch_related("names").order_by("-updated_at")[:8],
+        "recent_persons": persons.only("id", "reference", "updated_at")
+        .prefetch_related(_names_by_id())
+        .order_by("-updated_at")[:8],
     }
     return render(request, "web/home.html", context)
 
@@ -41,7 +75,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     persons = (
-        persons_visible_to(request.user).prefetch_related("names").select_related("caseworker")
+        persons_visible_to(request.user)
+        .select_related("caseworker")
+        .only(*PERSON_LIST_FIELDS)
+        .prefetch_related(_names_by_id())
     )
     query = request.GET.get("q", "").strip()
     if query:

@@ -223,3 +223,33 @@ def test_a_reminder_email_without_a_language_preference_is_in_english(
     mail = _mail_to(mailoutbox, nadia)
     assert mail.subject == "kinlink: 1 overdue, 0 due within 7 days"
     assert mail.extra_headers["Content-Language"] == "en"
+
+
+def test_long_deadline_lists_show_the_first_tasks_and_count_them_all(
+    case, sara, monkeypatch, django_assert_max_num_queries
+):
+    case.tasks.update(status=TaskStatus.DONE)
+    monkeypatch.setattr(selectors, "DEADLINE_LIST_LIMIT", 3)
+    overdue = [
+        services.add_task(user=sara, case=case, title=f"O{i}", due_on=TODAY - timedelta(days=i))
+        for i in range(1, 6)
+    ]
+    for i in range(4):
+        services.add_task(user=sara, case=case, title=f"S{i}", due_on=TODAY + timedelta(days=i))
+    services.add_task(user=sara, case=case, title="Later", due_on=TODAY + timedelta(days=7))
+
+    deadlines = selectors.deadlines_for(sara, TODAY)
+    assert [t.title for t in deadlines.overdue] == ["O5", "O4", "O3"]
+    assert [t.title for t in deadlines.due_soon] == ["S0", "S1", "S2"]
+    assert (deadlines.overdue_count, deadlines.due_soon_count) == (5, 4)
+
+    Task.objects.filter(pk__in=[overdue[3].pk, overdue[4].pk]).update(status=TaskStatus.DONE)
+    with django_assert_max_num_queries(3):  # the counts, one list and its persons' names
+        deadlines = selectors.deadlines_for(sara, TODAY)
+    assert [t.title for t in deadlines.overdue] == ["O3", "O2", "O1"]
+    assert [t.title for t in deadlines.due_soon] == ["S0", "S1", "S2"]
+    assert (deadlines.overdue_count, deadlines.due_soon_count) == (3, 4)
+
+    Task.objects.filter(owner=sara).update(status=TaskStatus.DONE)
+    with django_assert_max_num_queries(1):
+        assert selectors.deadlines_for(sara, TODAY).is_empty
