@@ -679,6 +679,16 @@ class EnquiryViewSet(
     def _enquiry(self) -> Enquiry:
         return self.get_object()
 
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        enquiry = self.get_object()
+        # the consent read as for a page of the list: the lean row has no sought person
+        # loaded, and loading it only to ask for its consent would cost a query
+        context = {
+            **self.get_serializer_context(),
+            "latest_consents": services.latest_enquiry_consents([enquiry]),
+        }
+        return Response(EnquirySerializer(enquiry, context=context).data)
+
     def _answer(self, enquiry: Enquiry, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=enquiry.pk)
         return Response(EnquirySerializer(fresh).data, status=code)

@@ -207,3 +207,15 @@ def test_the_enquiry_list_costs_the_same_few_queries_for_a_page_of_any_size(case
         assert len(client.get("/api/enquiries/").json()["results"]) == 3
     # token and user, count, page, status changes, consents, the consents' merges
     assert len(many) == len(few) <= 6, [q["sql"][:80] for q in many]
+
+
+def test_an_enquiry_answers_without_loading_its_people(cases, sara):
+    client = api(sara)
+    client.get(f"/api/enquiries/{cases[0].pk}/")  # the token's first use
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.get(f"/api/enquiries/{cases[0].pk}/").json()
+    assert answer["consent"] == "whereabouts" and answer["sought_person"]
+    sql = [q["sql"][:60] for q in queries]
+    assert not [q for q in sql if q.startswith('SELECT "people_person"')], sql
+    # token and user, the enquiry, its status changes, consents, the consents' merges
+    assert len(queries) <= 5, sql
