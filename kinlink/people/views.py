@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -35,13 +35,37 @@ def _by_reference(request: HttpRequest, reference: str) -> Person | None:
     return persons_visible_to(request.user).filter(reference__iexact=reference.strip()).first()
 
 
+def _record_person_or_404(request: HttpRequest, pk: int) -> Person:
+    """The person for their record page: with their caseworker, and whether any record was
+    merged into theirs, so that a record without merges (nearly all) costs no query for them."""
+    try:
+        return (
+            _visible(request)
+            .select_related("caseworker")
+            .annotate(
+                has_merged_records=Exists(Person.objects.filter(merged_into=OuterRef("pk"))),
+                has_open_merges=Exists(
+                    PersonMerge.objects.filter(survivor=OuterRef("pk"), undone_at__isnull=True)
+                ),
+            )
+            .get(pk=pk)
+        )
+    except Person.DoesNotExist:
+        raise Http404(_("No such person in your caseload.")) from None
+
+
 def _record_page(request: HttpRequest, person: Person, **forms) -> HttpResponse:
+    # Without the annotations of _record_person_or_404 (a form posted with errors), look.
+    has_merged_records = getattr(person, "has_merged_records", True)
+    has_open_merges = getattr(person, "has_open_merges", True)
     context = {
         "person": person,
         "relationships": relationships_of(person),
         "versions": versions_of(person)[:20],
-        "merged_records": person.merged_records.all(),
-        "open_merges": person.merges_in.filter(undone_at__isnull=True).select_related("merged"),
+        "merged_records": person.merged_records.all() if has_merged_records else (),
+        "open_merges": person.merges_in.filter(undone_at__isnull=True).select_related("merged")
+        if has_open_merges
+        else (),
         "name_form": forms.get("name_form") or NameForm(),
         "relationship_form": forms.get("relationship_form") or RelationshipForm(),
         "merge_form": forms.get("merge_form") or MergeForm(),
@@ -75,7 +99,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_record(request: HttpRequest, pk: int) -> HttpResponse:
-    return _record_page(request, _person_or_404(request, pk))
+    return _record_page(request, _record_person_or_404(request, pk))
 
 
 @login_required
