@@ -32,7 +32,7 @@ def persons_visible_to(user, *, include_merged: bool = False) -> QuerySet[Person
     if user.role == Role.CASEWORKER:
         return persons.filter(caseworker=user)
     if user.role == Role.SUPERVISOR:
-        return persons.filter(team=user.team) if user.team_id else persons.none()
+        return persons.filter(team_id=user.team_id) if user.team_id else persons.none()
     if user.role == Role.DPO:
         return persons
     return persons.none()

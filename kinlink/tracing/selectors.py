@@ -23,7 +23,7 @@ def enquiries_visible_to(user) -> QuerySet[Enquiry]:
     if user.role == Role.CASEWORKER:
         return enquiries.filter(caseworker=user)
     if user.role == Role.SUPERVISOR:
-        return enquiries.filter(team=user.team) if user.team_id else enquiries.none()
+        return enquiries.filter(team_id=user.team_id) if user.team_id else enquiries.none()
     if user.role == Role.DPO:
         return enquiries
     return enquiries.none()
