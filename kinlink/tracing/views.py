@@ -194,12 +194,23 @@ def enquiry_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enquiry = _enquiry_or_404(request, pk)
-    candidates = shown_candidates(request.user, candidates_of(enquiry), channel="page")
+    # The page shows no candidate's evidence (a JSON list per candidate): not loaded.
+    candidates = shown_candidates(
+        request.user, candidates_of(enquiry).defer("evidence"), channel="page"
+    )
     # One query for which candidates' records the user may open, one for the hidden names
     # of the others: not one per candidate.
     ids = {c.person_id for c in candidates}
     viewable = viewable_person_ids(request.user, ids)
-    hidden = hidden_name_texts_by_person(ids - viewable)
+    # The candidates' names are loaded with them: only a person the user may not open who
+    # has a hidden name has texts to hide, so the query for them is skipped when none has.
+    hidden = hidden_name_texts_by_person(
+        {
+            c.person_id
+            for c in candidates
+            if c.person_id not in viewable and any(n.hidden for n in c.person.names.all())
+        }
+    )
     for candidate in candidates:
         candidate.viewable = candidate.person_id in viewable
         # another team's person: their hidden names stay hidden, also in the explanation
@@ -222,7 +233,10 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "candidates": candidates,
         "status_changes": enquiry.status_changes.select_related("by"),
         "consent": consent,
-        "family_messages": messages_of(enquiry),
+        # who delivered a message is not shown here: no join for it
+        "family_messages": messages_of(enquiry)
+        .select_related(None)
+        .select_related("author", "reviewed_by"),
         "close_form": CloseForm(),
         "message_form": MessageForm(),
         "may_work": works_on_records(request.user.role),

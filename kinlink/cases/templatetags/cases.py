@@ -24,7 +24,11 @@ def person_cases(context, person) -> dict:
     user = context["request"].user
     may_work = user.is_authenticated and works_on_records(user.role) and not person.is_merged
     open_case = (
-        cases_visible_to(user).filter(person=person, closed_on__isnull=True).first()
+        # the link needs the case's id and reference only
+        cases_visible_to(user)
+        .filter(person=person, closed_on__isnull=True)
+        .only("reference")
+        .first()
         if may_work
         else None
     )
