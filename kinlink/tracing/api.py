@@ -304,8 +304,18 @@ def _status_change_rows(enquiry_ids) -> dict[int, list[tuple]]:
 
 
 def _slug(model, name: str, slug: str) -> Subquery:
-    """The slug of the record an enquiry's foreign key `name` points to."""
+    """The slug of the record an enquiry's foreign key `name` points to. A subquery, not a
+    join: PostgreSQL reads it for the page's rows only (after the sort and the limit), and
+    the count leaves it out."""
     return Subquery(model.objects.filter(pk=OuterRef(f"{name}_id")).values(slug)[:1])
+
+
+# Built once: annotate() resolves a copy of each, never the expression itself.
+_SLUGS = {
+    "enquirer_reference": _slug(Person, "enquirer", "reference"),
+    "sought_person_reference": _slug(Person, "sought_person", "reference"),
+    "caseworker_username": _slug(User, "caseworker", "username"),
+}
 
 
 def _with_status_changes(enquiries: list[Enquiry]) -> list[Enquiry]:
@@ -662,16 +672,13 @@ class EnquiryViewSet(
         )
 
     def _rows(self):
-        """Lean rows to serialise: the related records' slugs read by subqueries rather than
-        whole persons and users loaded (subqueries, not joins, so the list's count stays a
-        plain count), the sealed contact (never shown) left out."""
+        """Lean rows to serialise: the related records' slugs read by subqueries (`_SLUGS`)
+        rather than whole persons and users loaded, the sealed contact (never shown) left
+        out. Joins would be cheaper to compile, but PostgreSQL would join every row of a
+        supervisor's caseload before sorting it (9 ms instead of 3 for a thousand)."""
         return (
             enquiries_visible_to(self.request.user)
-            .annotate(
-                enquirer_reference=_slug(Person, "enquirer", "reference"),
-                sought_person_reference=_slug(Person, "sought_person", "reference"),
-                caseworker_username=_slug(User, "caseworker", "username"),
-            )
+            .annotate(**_SLUGS)
             .defer("enquirer_contact")
             .order_by("-created_at", "-id")
         )
