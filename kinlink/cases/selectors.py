@@ -254,17 +254,22 @@ def deadlines_for(user, today: date | None = None) -> Deadlines:
     if not works_on_records(user.role):
         return result
     soon = today + timedelta(days=DUE_SOON_DAYS)
-    # Both counts in one query on the (owner, status, due_on) index; the lists, whose joins
-    # cost more to build than to run, only where there is something to list (most users,
-    # most days, have neither).
-    counts = (
-        _owned_open_tasks(user)
-        .filter(due_on__lt=soon)
-        .aggregate(
-            overdue=Count("due_on", filter=Q(due_on__lt=today)),
-            due_soon=Count("due_on", filter=Q(due_on__gte=today)),
-        )
-    )
+    own = Q(owner=user)
+    team = user.role == Role.SUPERVISOR and bool(user.team_id)
+    # Every count in one query on the (owner, status, due_on) index (a supervisor's with
+    # their team's); the lists, whose joins cost more to build than to run, only where
+    # there is something to list (most users, most days, have nothing).
+    counts = {
+        "overdue": Count("due_on", filter=own & Q(due_on__lt=today)),
+        "due_soon": Count("due_on", filter=own & Q(due_on__gte=today)),
+    }
+    if team:
+        owners = User.objects.filter(Q(team_id=user.team_id) | Q(pk=user.pk)).values("pk")
+        tasks = Task.objects.filter(owner__in=owners, status=TaskStatus.OPEN)
+        counts["team_overdue"] = Count("due_on", filter=~own & Q(due_on__lt=today))
+    else:
+        tasks = _owned_open_tasks(user)
+    counts = tasks.filter(due_on__lt=soon).aggregate(**counts)
     result.overdue_count = counts["overdue"]
     result.due_soon_count = counts["due_soon"]
     shown_soon = min(result.due_soon_count, DEADLINE_LIST_LIMIT)
@@ -281,23 +286,26 @@ def deadlines_for(user, today: date | None = None) -> Deadlines:
         if shown_soon:
             due_soon = _owned_open_tasks(user).filter(due_on__gte=today, due_on__lt=soon)
             result.due_soon = list(_deadline_tasks(due_soon)[:shown_soon])
-    if user.role == Role.SUPERVISOR and user.team_id:
-        _add_team_overdue(result, user, today)
+    if team:
+        result.shows_team = True
+        result.team_overdue_count = counts["team_overdue"]
+        if result.team_overdue_count:
+            result.team_overdue = _team_overdue(user, today)
     return result
 
 
-def _add_team_overdue(result: Deadlines, supervisor, today: date) -> None:
-    """Overdue tasks held by the supervisor's team. The list shows only tasks of the team's
-    cases (what the supervisor may open); the count, a number without names, is read from
-    the owners' index alone, so that it stays fast with a large team."""
-    # The members as a subquery, not a list read first: one round trip instead of two.
+def _team_overdue(supervisor, today: date) -> list[Task]:
+    """Overdue tasks held by the supervisor's team (not by the supervisor), of the team's
+    cases only (what the supervisor may open). Their count, a number without names, counts
+    every case's (`deadlines_for`)."""
     members = User.objects.filter(team_id=supervisor.team_id).exclude(pk=supervisor.pk).values("pk")
-    overdue = Task.objects.filter(owner_id__in=members, status=TaskStatus.OPEN, due_on__lt=today)
-    result.shows_team = True
-    result.team_overdue_count = overdue.count()
-    if result.team_overdue_count:
-        shown = overdue.filter(case__team_id=supervisor.team_id)
-        result.team_overdue = list(_deadline_tasks(shown)[:DEADLINE_LIST_LIMIT])
+    shown = Task.objects.filter(
+        owner_id__in=members,
+        status=TaskStatus.OPEN,
+        due_on__lt=today,
+        case__team_id=supervisor.team_id,
+    )
+    return list(_deadline_tasks(shown)[:DEADLINE_LIST_LIMIT])
 
 
 def expiring_documents(user, today: date | None = None, days: int = 90) -> QuerySet[Document]:

@@ -253,3 +253,32 @@ def test_long_deadline_lists_show_the_first_tasks_and_count_them_all(
     Task.objects.filter(owner=sara).update(status=TaskStatus.DONE)
     with django_assert_max_num_queries(1):
         assert selectors.deadlines_for(sara, TODAY).is_empty
+
+
+def test_a_supervisor_counts_their_own_and_their_teams_tasks_in_one_query(
+    case, sara, nadia, omid, django_assert_max_num_queries
+):
+    from kinlink.people.services import create_person
+
+    case.tasks.update(status=TaskStatus.DONE)
+    for i in range(1, 4):
+        services.add_task(user=sara, case=case, title=f"O{i}", due_on=TODAY - timedelta(days=i))
+    services.add_task(user=sara, case=case, title="Soon", due_on=TODAY + timedelta(days=2))
+    own = services.add_task(user=sara, case=case, title="Mine", due_on=TODAY - timedelta(days=1))
+    Task.objects.filter(pk=own.pk).update(owner=nadia)
+    south = services.open_case(
+        user=omid, person=create_person(names=[{"given_name": "Ali"}], caseworker=omid)
+    )
+    south.tasks.update(status=TaskStatus.DONE)
+    services.add_task(user=omid, case=south, title="South", due_on=TODAY - timedelta(days=1))
+
+    deadlines = selectors.deadlines_for(nadia, TODAY)
+    assert (deadlines.overdue_count, deadlines.due_soon_count) == (1, 0)
+    assert [t.title for t in deadlines.overdue] == ["Mine"]
+    assert deadlines.team_overdue_count == 3
+    assert [t.title for t in deadlines.team_overdue] == ["O3", "O2", "O1"]
+
+    Task.objects.exclude(owner=omid).update(status=TaskStatus.DONE)
+    with django_assert_max_num_queries(1):
+        deadlines = selectors.deadlines_for(nadia, TODAY)
+    assert deadlines.is_empty and deadlines.shows_team and deadlines.team_overdue == []
