@@ -72,6 +72,7 @@ def viewable_person_ids(user, person_ids: Iterable[int]) -> set[int]:
     return set(
         persons_visible_to(user, include_merged=True)
         .filter(pk__in=ids)
+        .order_by()
         .values_list("pk", flat=True)
     )
 

@@ -73,7 +73,9 @@ def shown_candidates(user, candidates: Iterable[Candidate], *, channel: str) -> 
     what a page or an endpoint displays."""
     candidates = list(candidates)
     ids = {candidate.person_id for candidate in candidates}
-    inside = set(persons_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    inside = set(
+        persons_visible_to(user).filter(pk__in=ids).order_by().values_list("pk", flat=True)
+    )
     # One entry per person read, appended together: the chain's head is locked once.
     record_many(
         [
