@@ -715,7 +715,7 @@ def naming_consent(request: Request):
         record = _call(services.record_naming_consent, user=request.user, person=person, **data)
     except DjangoPermissionDenied:
         raise NotFound() from None
-    body = {**NamingConsentSerializer(data).data, "person": record.person_id}
+    body = NamingConsentSerializer({**data, "person": record.person_id}).data
     return Response(body, status=status.HTTP_201_CREATED)
 
 

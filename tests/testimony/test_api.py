@@ -88,6 +88,19 @@ def test_records_outside_the_caseload_answer_404(api, record, witness):
     assert response.status_code == 404
 
 
+def test_a_naming_consent_is_recorded_through_the_api_and_answered_whole(api, witness):
+    body = {
+        "person": witness.pk,
+        "purpose": "court",
+        "granted": True,
+        "given_on": "2024-01-01",
+        "method": "phone",
+    }
+    response = api("caseworker").post("/api/naming-consents/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json() == {**body, "note": ""}
+
+
 def test_consent_history_and_withdrawal_through_the_api(api, record):
     testimony = record()
     client = api("caseworker")
