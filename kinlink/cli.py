@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import getpass
 import os
 import shutil
@@ -51,6 +52,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from kinlink.wsgi import application
 
+    # Everything loaded so far (Django, the apps, translations) lives as long as the process:
+    # keep it out of the garbage collector's sweeps, which then look at requests' objects only.
+    gc.collect()
+    gc.freeze()
     print(f"kinlink serving on http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
     serve(application, host=args.host, port=args.port, threads=args.threads, ident="kinlink")
     return 0
