@@ -53,9 +53,9 @@ def record_many(entries: list[dict[str, Any]], *, actor: Actor | None = None) ->
     one transaction: the chain's head is locked once and the entries are inserted together,
     so a page that reads many records holds the lock that serialises every audit write
     once, not once per record. Each entry still names its own object."""
-    actor = actor or current_actor()
-    if not entries:
+    if not entries:  # nothing to record: no lock taken, no transaction opened
         return []
+    actor = actor or current_actor()
     with transaction.atomic():
         head = _lock_head()
         seq, prev_hash, at, made = head.seq, head.hash, timezone.now(), []

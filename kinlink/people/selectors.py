@@ -110,11 +110,23 @@ def hidden_name_texts(person_ids: Iterable[int]) -> list[str]:
     return _hidden_texts(list(PersonName.objects.filter(person_id__in=list(person_ids))))
 
 
-def hidden_name_texts_by_person(person_ids: Iterable[int]) -> dict[int, list[str]]:
-    """`hidden_name_texts([pk])` for each of these persons, in one query."""
-    by_person: dict[int, list[PersonName]] = {pk: [] for pk in person_ids}
-    if by_person:
-        for name in PersonName.objects.filter(person_id__in=list(by_person)):
+def hidden_name_texts_by_person(persons: Iterable[int | Person]) -> dict[int, list[str]]:
+    """`hidden_name_texts([pk])` for each of these persons (ids, or persons: the names of a
+    person loaded with its names are used as they are), in one query at most."""
+    by_person: dict[int, list[PersonName]] = {}
+    to_read = []
+    for person in persons:
+        if isinstance(person, Person):
+            prefetched = getattr(person, "_prefetched_objects_cache", {}).get("names")
+            if prefetched is not None:
+                by_person[person.pk] = list(prefetched)
+                continue
+            person = person.pk
+        if person not in by_person:
+            by_person[person] = []
+            to_read.append(person)
+    if to_read:
+        for name in PersonName.objects.filter(person_id__in=to_read):
             by_person[name.person_id].append(name)
     return {pk: _hidden_texts(names) for pk, names in by_person.items()}
 
@@ -181,13 +193,36 @@ def consent_history(person: Person, context: str) -> QuerySet[Consent]:
 
 
 def relationships_of(person: Person) -> list[tuple[RelationshipKind, Person, Relationship]]:
-    """(kind as seen from `person`, the other person, the row), both directions."""
-    rows = []
-    for rel in Relationship.objects.filter(person=person).select_related("relative"):
-        # (A, parent, B): seen from A, B is A's child.
-        rows.append((RelationshipKind(INVERSE_RELATIONSHIP[rel.kind]), rel.relative, rel))
-    for rel in Relationship.objects.filter(relative=person).select_related("person"):
-        rows.append((RelationshipKind(rel.kind), rel.person, rel))
+    """(kind as seen from `person`, the other person, the row), both directions: first the
+    rows naming `person` first, then those naming them as the relative, each in row order.
+    One query, with only what the person page prints of the rows and the other persons."""
+    rels = list(
+        Relationship.objects.filter(Q(person=person) | Q(relative=person))
+        .select_related("person", "relative")
+        .only(
+            "id",
+            "kind",
+            "note",
+            "person_id",
+            "relative_id",
+            "person__id",
+            "person__reference",
+            "relative__id",
+            "relative__reference",
+        )
+        .order_by("id")
+    )
+    # (A, parent, B): seen from A, B is A's child.
+    rows = [
+        (RelationshipKind(INVERSE_RELATIONSHIP[rel.kind]), rel.relative, rel)
+        for rel in rels
+        if rel.person_id == person.pk
+    ]
+    rows += [
+        (RelationshipKind(rel.kind), rel.person, rel)
+        for rel in rels
+        if rel.relative_id == person.pk
+    ]
     return rows
 
 

@@ -44,7 +44,6 @@ from kinlink.people.selectors import (
     names_visible_to,
     persons_visible_to,
     shown_to,
-    viewable_person_ids,
     withhold_names,
 )
 
@@ -443,12 +442,13 @@ def _candidates(request: Request, candidates) -> list:
     shown = shown_candidates(request.user, candidates, channel="api")
     # Which records the caller may open and the hidden names of the others: asked once
     # for the whole list, not per candidate and field.
-    ids = {candidate.person_id for candidate in shown}
-    viewable = viewable_person_ids(request.user, ids)
+    viewable = shown.viewable
     context = {
         "request": request,
         "viewable": viewable,
-        "hidden_texts": hidden_name_texts_by_person(ids - viewable),
+        "hidden_texts": hidden_name_texts_by_person(
+            c.person for c in shown if c.person_id not in viewable
+        ),
     }
     return CandidateSerializer(shown, many=True, context=context).data
 

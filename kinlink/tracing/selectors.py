@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from kinlink.accounts.roles import Role
 from kinlink.audit.models import Action
 from kinlink.audit.services import record_many
+from kinlink.people.models import PersonName
 from kinlink.people.selectors import persons_visible_to
 
 from .models import Candidate, Enquiry, EnquiryStatus, FamilyMessage, Notification
@@ -46,14 +47,49 @@ def caseload(user, *, status: str = "", query: str = "") -> QuerySet[Enquiry]:
     return enquiries.order_by("-updated_at", "-id")
 
 
+# What the enquiry page and the candidates endpoint print of a candidate, its person, its
+# names and who decided on it: not the person's sealed fields, caseload or history columns,
+# not the deciding user's password, e-mail or flags.
+CANDIDATE_COLUMNS = (
+    "id",
+    "enquiry_id",
+    "person_id",
+    "rank",
+    "score",
+    "explanation",
+    "evidence",
+    "found_later",
+    "proposed_at",
+    "decision",
+    "decided_by_id",
+    "decided_at",
+    "decision_reason",
+    "person__id",
+    "person__reference",
+    "person__birth_year",
+    "person__birth_year_end",
+    "person__birth_year_margin",
+    "person__birth_place",
+    "decided_by__id",
+    "decided_by__username",
+    "decided_by__first_name",
+    "decided_by__last_name",
+)
+CANDIDATE_NAME_COLUMNS = ("id", "person_id", "given_name", "family_name", "father_name", "hidden")
+
+
 def candidates_of(enquiry: Enquiry) -> QuerySet[Candidate]:
     """The enquiry's candidates, best first. A person merged into another record is no
     candidate any more (the survivor is matched in its place); only the merge history
-    shows the old record."""
+    shows the old record. Only the columns a page or response shows are loaded (any other
+    is read when first asked for)."""
     return (
         enquiry.candidates.filter(person__merged_into__isnull=True)
         .select_related("person", "decided_by")
-        .prefetch_related("person__names")
+        .only(*CANDIDATE_COLUMNS)
+        .prefetch_related(
+            Prefetch("person__names", PersonName.objects.only(*CANDIDATE_NAME_COLUMNS))
+        )
         .order_by("-score", "id")
     )
 
@@ -66,36 +102,58 @@ def candidates_visible_to(user) -> QuerySet[Candidate]:
     )
 
 
-def shown_candidates(user, candidates: Iterable[Candidate], *, channel: str) -> list[Candidate]:
+class ShownCandidates(list):
+    """The candidates `shown_candidates` let through, with `viewable`: the ids of their
+    persons whose records the user may open (`viewable_person_ids` for them, asked in the
+    same query as the caseload check)."""
+
+    viewable: set[int]
+
+
+def shown_candidates(user, candidates: Iterable[Candidate], *, channel: str) -> ShownCandidates:
     """The candidates about to be shown to `user`, each one whose person is outside the
     user's caseload logged first (DESIGN rule 3: every access outside one's caseload is
     logged with a reason; here the reason is the enquiry being traced). Call it on exactly
     what a page or an endpoint displays."""
-    candidates = list(candidates)
-    ids = {candidate.person_id for candidate in candidates}
-    inside = set(
-        persons_visible_to(user).filter(pk__in=ids).order_by().values_list("pk", flat=True)
+    shown = ShownCandidates(candidates)
+    ids = {candidate.person_id for candidate in shown}
+    # One query answers both questions: which records the user may open (merged ones
+    # included, as `viewable_person_ids`) and which persons are in the caseload (not merged).
+    rows = (
+        persons_visible_to(user, include_merged=True)
+        .filter(pk__in=ids)
+        .order_by()
+        .values_list("pk", "merged_into_id")
+        if ids
+        else []
     )
-    # One entry per person read, appended together: the chain's head is locked once.
-    record_many(
-        [
-            {
-                "action": Action.READ,
-                "object_type": "people.person",
-                "object_id": candidate.person_id,
-                "field": "candidate",
-                "detail": {
-                    "reason": "matching candidate outside the caseload",
-                    "enquiry": candidate.enquiry.reference,
-                    "candidate": candidate.pk,
-                    "channel": channel,
-                },
-            }
-            for candidate in candidates
-            if candidate.person_id not in inside
-        ]
-    )
-    return candidates
+    shown.viewable = set()
+    inside = set()
+    for pk, merged_into in rows:
+        shown.viewable.add(pk)
+        if merged_into is None:
+            inside.add(pk)
+    outside = [candidate for candidate in shown if candidate.person_id not in inside]
+    if outside:
+        # One entry per person read, appended together: the chain's head is locked once.
+        record_many(
+            [
+                {
+                    "action": Action.READ,
+                    "object_type": "people.person",
+                    "object_id": candidate.person_id,
+                    "field": "candidate",
+                    "detail": {
+                        "reason": "matching candidate outside the caseload",
+                        "enquiry": candidate.enquiry.reference,
+                        "candidate": candidate.pk,
+                        "channel": channel,
+                    },
+                }
+                for candidate in outside
+            ]
+        )
+    return shown
 
 
 def messages_of(enquiry: Enquiry) -> QuerySet[FamilyMessage]:
@@ -107,10 +165,23 @@ def open_statuses() -> list[str]:
 
 
 def unread_notifications(user) -> QuerySet[Notification]:
-    """Unread, newest first; none about a candidate merged into another record since."""
+    """Unread, newest first; none about a candidate merged into another record since.
+    Loaded with their enquiry's reference only (what a list of them shows); the candidate
+    and its person are joined for the merge check, not read."""
     return (
         Notification.objects.filter(user=user, read_at__isnull=True)
         .exclude(candidate__person__merged_into__isnull=False)
-        .select_related("enquiry", "candidate__person")
+        .select_related("enquiry")
+        .only(
+            "id",
+            "user_id",
+            "kind",
+            "enquiry_id",
+            "candidate_id",
+            "created_at",
+            "read_at",
+            "enquiry__id",
+            "enquiry__reference",
+        )
         .order_by("-created_at")
     )

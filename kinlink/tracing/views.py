@@ -20,7 +20,6 @@ from kinlink.people.selectors import (
     names_visible_to,
     persons_visible_to,
     shown_to,
-    viewable_person_ids,
 )
 
 from . import services
@@ -198,15 +197,13 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     candidates = shown_candidates(
         request.user, candidates_of(enquiry).defer("evidence"), channel="page"
     )
-    # One query for which candidates' records the user may open, one for the hidden names
-    # of the others: not one per candidate.
-    ids = {c.person_id for c in candidates}
-    viewable = viewable_person_ids(request.user, ids)
+    # Which candidates' records the user may open: asked with the caseload check above.
+    viewable = candidates.viewable
     # The candidates' names are loaded with them: only a person the user may not open who
     # has a hidden name has texts to hide, so the query for them is skipped when none has.
     hidden = hidden_name_texts_by_person(
         {
-            c.person_id
+            c.person
             for c in candidates
             if c.person_id not in viewable and any(n.hidden for n in c.person.names.all())
         }
