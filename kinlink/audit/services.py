@@ -15,12 +15,28 @@ from .models import ChainHead, Entry
 GENESIS = "0" * 64
 
 
-def _lock_head() -> ChainHead:
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
+# The chain head's statements, in SQL as written rather than through the ORM: every audited
+# request runs them and they never change (double-quoted names: PostgreSQL and SQLite alike).
+_READ_HEAD = 'SELECT "seq", "hash" FROM "audit_chainhead" WHERE "id" = 1'
+_LOCK_HEAD = 'SELECT "seq", "hash" FROM "audit_chainhead" WHERE "id" = 1 FOR UPDATE'
+_MOVE_HEAD = 'UPDATE "audit_chainhead" SET "seq" = %s, "hash" = %s WHERE "id" = 1'
+
+
+def _lock_head() -> tuple[int, str]:
+    """The chain head's sequence number and hash, its row locked until the transaction ends
+    (FOR UPDATE where the database has it; SQLite lets one writer at a time anyway)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_HEAD if connection.features.has_select_for_update else _READ_HEAD)
+        row = cursor.fetchone()
+    if row is None:  # the first entry ever
         ChainHead.objects.get_or_create(pk=1)
-        head = ChainHead.objects.select_for_update().get(pk=1)
-    return head
+        return _lock_head()
+    return row[0], row[1]
+
+
+def _move_head(seq: int, hash_: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_MOVE_HEAD, [seq, hash_])
 
 
 def record(
@@ -57,8 +73,8 @@ def record_many(entries: list[dict[str, Any]], *, actor: Actor | None = None) ->
         return []
     actor = actor or current_actor()
     with transaction.atomic():
-        head = _lock_head()
-        seq, prev_hash, at, made = head.seq, head.hash, timezone.now(), []
+        seq, prev_hash = _lock_head()
+        at, made = timezone.now(), []
         for item in entries:
             object_id = item.get("object_id", "")
             seq += 1
@@ -79,8 +95,7 @@ def record_many(entries: list[dict[str, Any]], *, actor: Actor | None = None) ->
             prev_hash = entry.hash
             made.append(entry)
         Entry.objects.bulk_create(made)
-        head.seq, head.hash = seq, prev_hash
-        head.save(update_fields=["seq", "hash"])
+        _move_head(seq, prev_hash)
     return made
 
 
