@@ -227,4 +227,22 @@ def relationships_of(person: Person) -> list[tuple[RelationshipKind, Person, Rel
 
 
 def versions_of(person: Person) -> QuerySet[PersonVersion]:
-    return person.versions.select_related("by").order_by("-number")
+    """Newest first, loaded with what the person page's history prints: not the snapshot
+    (the whole record as it was, read when asked for) nor the editor's password or flags."""
+    return (
+        person.versions.select_related("by")
+        .only(
+            "id",
+            "person_id",
+            "number",
+            "action",
+            "at",
+            "by_id",
+            "changed",
+            "by__id",
+            "by__username",
+            "by__first_name",
+            "by__last_name",
+        )
+        .order_by("-number")
+    )

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kinlink.people import services
-from kinlink.people.selectors import relationships_of
+from kinlink.people.selectors import relationships_of, versions_of
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +43,18 @@ def test_relationships_both_ways_in_one_query_and_in_order(make_user, client):
     assert f'Child: <a href="/en/tracing/persons/{son.pk}/">{son.reference}</a>' in html
     spouse = f'<a href="/en/tracing/persons/{wife.pk}/">{wife.reference}</a> · <bdi>2001</bdi>'
     assert f"Spouse: {spouse}" in html
+
+
+def test_the_history_is_read_without_snapshots_and_shows_who_edited(make_user, client):
+    sara = make_user("sara", "caseworker", team="North")
+    me = _person(sara, "Ali")
+    services.update_person(user=sara, person=me, changes={"birth_place": "Tehran"})
+    versions = list(versions_of(me))
+    assert [v.action for v in versions] == ["edit", "create"]
+    assert all("snapshot" in v.get_deferred_fields() for v in versions)
+    assert "password" in versions[0].by.get_deferred_fields()
+    assert versions[0].snapshot["birth_place"] == "Tehran"  # read when asked for
+    client.force_login(sara)
+    html = client.get(f"/en/tracing/persons/{me.pk}/").content.decode()
+    history = html[html.index("<tbody>", html.index("History")) :]
+    assert f"<td>{sara.display_name}</td>" in history and "<td>birth_place</td>" in history
