@@ -612,8 +612,8 @@ def build_parser() -> argparse.ArgumentParser:
     link.add_argument(
         "--nice",
         type=int,
-        default=10,
-        help="lower CPU priority by this much (0-19, default 10), so that pages served on the "
+        default=19,
+        help="lower CPU priority by this much (0-19, default 19), so that pages served on the "
         "same machine stay fast; idle cores are used all the same",
     )
     link.set_defaults(func=cmd_link)
