@@ -290,9 +290,14 @@ def lower_priority(steps: int) -> int:
     """Run this process (and the threads it starts, DuckDB's included) `steps` nice levels
     lower, so that a batch job on the web server's machine yields the CPU to the pages staff
     are waiting for; it still takes every idle cycle. Returns the new niceness."""
-    if steps and hasattr(os, "nice"):
-        return os.nice(steps)
-    return os.nice(0) if hasattr(os, "nice") else 0
+    if not hasattr(os, "nice"):
+        return 0
+    niceness = os.nice(steps) if steps else os.nice(0)
+    if niceness >= 19 and hasattr(os, "sched_setscheduler"):
+        # the lowest priority there is: Linux's idle class, which runs only when a core
+        # would otherwise idle (nice 19 alone still takes a slice from busy web threads)
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    return niceness
 
 
 def cmd_link(args: argparse.Namespace) -> int:
