@@ -10,21 +10,25 @@ from __future__ import annotations
 from kinlink.names import (
     Script,
     detect_script,
+    loose_skeletons,
     name_keys,
     name_tokens,
     nickname_variants,
     normalize,
     romanize,
     skeleton,
+    strict_codes,
 )
 
 __all__ = [
     "Script",
     "detect_script",
+    "loose_skeletons",
     "name_keys",
     "name_tokens",
     "nickname_variants",
     "normalize",
     "romanize",
     "skeleton",
+    "strict_codes",
 ]

@@ -4,9 +4,8 @@
 1. Python computes the features of every name reading (:mod:`kinlink.names` via
    :mod:`kinlink.matching.features`) and the blocking keys of every registry row and
    request (:mod:`kinlink.matching.keys`), and writes them to Parquet files.
-2. The SQL engine (DuckDB, or Spark) picks each request's candidates with the same
-   capped most-specific-keys-first rule as the interactive index
-   (:func:`kinlink.matching.keys.select_candidates`).
+2. The SQL engine (DuckDB, or Spark) picks each request's candidates by the same votes
+   of its keys as the interactive index (:class:`kinlink.matching.keys.CandidatePolicy`).
 3. Splink scores the candidate pairs (``register_blocked_pairs_for_predict`` then
    ``predict``) with the engine's comparison levels and the model's m/u probabilities
    and term-frequency tables (:mod:`kinlink.matching.splink_model`).
@@ -34,7 +33,14 @@ import pyarrow.parquet as pq
 
 from .explain import explain_levels
 from .features import FIELDS
-from .keys import CandidatePolicy, PreparedRecord, prepare, request_key_variants, row_keys
+from .keys import (
+    CandidatePolicy,
+    PreparedRecord,
+    prepare,
+    request_key_variants,
+    row_keys,
+    single_name,
+)
 from .model import ModelParams, TermFrequencies
 from .records import PersonRecord
 from .search import Candidate, MatchResult
@@ -71,6 +77,7 @@ class BatchStats:
 
 class _DuckEngine:
     name = "duckdb"
+    key_id = "ROW_NUMBER() OVER ()"  # any distinct number per row
 
     def __init__(self, workdir: Path, memory_limit: str | None, threads: int | None) -> None:
         import duckdb
@@ -96,6 +103,13 @@ class _DuckEngine:
     def create(self, name: str, sql: str, *, materialize: bool = True) -> None:
         del materialize  # DuckDB: always a table (cheap, and read several times)
         self._run(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+
+    def create_from_parts(self, name: str, parts: Sequence[str]) -> None:
+        """A table of the rows of several queries, run one after another (each with the
+        whole memory limit: a UNION ALL would run them at once)."""
+        self._run(f"CREATE OR REPLACE TABLE {name} AS {parts[0]}")
+        for sql in parts[1:]:
+            self._run(f"INSERT INTO {name} {sql}")
 
     def view(self, name: str, sql: str) -> None:
         self._run(f"CREATE OR REPLACE VIEW {name} AS {sql}")
@@ -123,6 +137,7 @@ class _DuckEngine:
 
 class _SparkEngine:
     name = "spark"
+    key_id = "monotonically_increasing_id()"  # any distinct number per row
 
     def __init__(self, workdir: Path, spark_master: str, spark_session: Any | None) -> None:
         self.owned = spark_session is None
@@ -146,6 +161,9 @@ class _SparkEngine:
             self._persisted.append(df)
         df.createOrReplaceTempView(name)
         self._views.append(name)
+
+    def create_from_parts(self, name: str, parts: Sequence[str]) -> None:
+        self.create(name, " UNION ALL ".join(f"({p})" for p in parts))
 
     def view(self, name: str, sql: str) -> None:
         self.spark.sql(sql).createOrReplaceTempView(name)
@@ -284,13 +302,21 @@ def _prepare_registry(
 def _prepare_requests(
     requests: Sequence[PersonRecord],
     params: ModelParams,
+    policy: CandidatePolicy,
     ft: FeatureTables,
     progress: ProgressCallback | None,
 ) -> list[PreparedRecord]:
     rows = ft.table("req")
     keys = Writer(
         ft.workdir / "req_keys.parquet",
-        pa.schema([("qid", pa.int64()), ("vidx", pa.int32()), ("key", pa.string())]),
+        pa.schema(
+            [
+                ("qid", pa.int64()),
+                ("key", pa.string()),
+                ("mask", pa.int64()),
+                ("single", pa.bool_()),
+            ]
+        ),
     )
     prepared: list[PreparedRecord] = []
     uid = 0
@@ -301,13 +327,12 @@ def _prepare_requests(
             pen = params.swap_penalty if v.kind == "swapped" else params.normal_penalty
             ft.add_row(rows, uid, REQ, qi, vi, pen, q, v)
             uid += 1
-        kq, kv, kk = keys.cols
+        kq, kk, km, kv = keys.cols
         for k, mask in request_key_variants(q).items():
-            for vi in range(len(q.variants)):
-                if mask >> vi & 1:
-                    kq.append(qi)
-                    kv.append(vi)
-                    kk.append(k)
+            kq.append(qi)
+            kk.append(k)
+            km.append(mask)
+            kv.append(single_name(k))
         keys.maybe_flush()
         if progress and qi % 20_000 == 0:
             progress("request features", qi, len(requests))
@@ -335,55 +360,113 @@ def _write_tf_tables(tf: TermFrequencies, params: ModelParams, workdir: Path) ->
 
 
 #: Steps worth persisting on Spark (read more than once); the others stay lazy.
-_MATERIALIZE = {"kl_blocked", "kl_top"}
+_MATERIALIZE = {"kl_post", "kl_votable", "kl_qkeys", "kl_pre", "kl_blocked", "kl_top"}
+#: Requests whose candidates DuckDB selects in one statement (bounds its memory).
+CANDIDATE_CHUNK = 5_000
 
 
-def _candidate_sql(cap: int) -> list[tuple[str, str]]:
-    """(table, SQL) steps that mirror the index's candidate selection
-    (``MatchIndex._candidates``), ending with the blocked (reading, row) pairs."""
+def _write_policy_tables(policy: CandidatePolicy, workdir: Path) -> dict[str, Path]:
+    """Lookup tables for the candidate SQL: a key's votes by posting size (the same
+    integers as CandidatePolicy.weight) and the reading numbers 0..31."""
+    weights = pa.table(
+        {
+            "n": pa.array(range(1, policy.max_posting + 1), pa.int64()),
+            "w": pa.array(policy.weights()[1:], pa.int64()),
+        }
+    )
+    readings = pa.table(
+        {"vidx": pa.array(range(32), pa.int32()), "bit": pa.array([1 << i for i in range(32)])}
+    )
+    out = {"kl_weight": workdir / "weight.parquet", "kl_reading": workdir / "reading.parquet"}
+    pq.write_table(weights, out["kl_weight"])
+    pq.write_table(readings, out["kl_reading"])
+    return out
+
+
+def _candidate_sql(policy: CandidatePolicy, key_id: str) -> list[tuple[str, str]]:
+    """(table, SQL) steps before the votes: posting sizes and a number per key (the
+    votes join on numbers, not text), the postings small enough to vote, and each
+    request key with its votes (NULL: too common to vote) and reading mask."""
     return [
-        ("kl_post", "SELECT key, COUNT(*) AS n FROM kl_reg_keys GROUP BY key"),
         (
-            "kl_qsel",
-            f"""
-            SELECT qid, key, n, cum, rn FROM (
-                SELECT q.qid, q.key, p.n,
-                    SUM(p.n) OVER (PARTITION BY q.qid ORDER BY p.n, q.key
-                                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum,
-                    ROW_NUMBER() OVER (PARTITION BY q.qid ORDER BY p.n, q.key) AS rn
-                FROM (SELECT DISTINCT qid, key FROM kl_req_keys) q
-                JOIN kl_post p ON q.key = p.key
-            ) t WHERE cum <= {cap} OR (rn = 1 AND n > {cap})
-            """,
+            "kl_post",
+            f"""SELECT key, n, {key_id} AS kid
+            FROM (SELECT key, COUNT(*) AS n FROM kl_reg_keys GROUP BY key) t""",
         ),
         (
-            "kl_cand",
-            f"""
-            SELECT DISTINCT qk.qid, qk.vidx, k.rid
-            FROM kl_qsel s
-            JOIN kl_req_keys qk ON qk.qid = s.qid AND qk.key = s.key
-            JOIN kl_reg_keys k ON s.key = k.key
-            WHERE s.cum <= {cap}
-            UNION
-            SELECT qk.qid, qk.vidx, t.rid FROM (
-                SELECT s.qid, s.key, k.rid,
-                    ROW_NUMBER() OVER (PARTITION BY s.qid ORDER BY k.rid) AS rn2
-                FROM kl_qsel s JOIN kl_reg_keys k ON s.key = k.key
-                WHERE s.rn = 1 AND s.n > {cap}
-            ) t JOIN kl_req_keys qk ON qk.qid = t.qid AND qk.key = t.key
-            WHERE t.rn2 <= {cap}
-            """,
+            "kl_votable",
+            f"""SELECT p.kid, r.rid FROM kl_reg_keys r JOIN kl_post p ON p.key = r.key
+            WHERE p.n <= {int(policy.max_posting)}""",
         ),
         (
-            "kl_blocked",
+            "kl_qkeys",
             f"""
-            SELECT '0' AS match_key,
-                CONCAT('{REQ}-__-', CAST(v.unique_id AS STRING)) AS join_key_l,
-                CONCAT('{REG}-__-', CAST(c.rid AS STRING)) AS join_key_r
-            FROM kl_cand c JOIN {REQ} v ON v.grp = c.qid AND v.vidx = c.vidx
+            SELECT q.qid, q.key, p.kid, q.mask, p.n,
+                CASE WHEN q.single AND p.n > {int(policy.max_single_name)} THEN NULL
+                ELSE w.w END AS w
+            FROM kl_req_keys q
+            JOIN kl_post p ON p.key = q.key
+            LEFT JOIN kl_weight w ON w.n = p.n
             """,
         ),
     ]
+
+
+def _votes_sql(cap: int, lo: int, hi: int) -> str:
+    """Mirror of ``MatchIndex._candidates`` for requests lo <= qid < hi: the ``cap`` rows
+    with most votes (ties: lower row id), with the OR of their keys' reading masks."""
+    return f"""
+        SELECT qid, rid, mask FROM (
+            SELECT qid, rid, mask,
+                ROW_NUMBER() OVER (PARTITION BY qid ORDER BY votes DESC, rid) AS rn
+            FROM (
+                SELECT q.qid, k.rid, SUM(q.w) AS votes, BIT_OR(q.mask) AS mask
+                FROM kl_qkeys q JOIN kl_votable k ON k.kid = q.kid
+                WHERE q.w IS NOT NULL AND q.qid >= {lo} AND q.qid < {hi}
+                GROUP BY q.qid, k.rid
+            ) v
+        ) t WHERE rn <= {cap}
+        """
+
+
+def _fallback_sql(cap: int) -> str:
+    """Requests none of whose keys may vote: the first ``cap`` rows of the smallest
+    posting (ties between postings: the key that sorts first)."""
+    return f"""
+        SELECT qid, rid, mask FROM (
+            SELECT s.qid, k.rid, s.mask,
+                ROW_NUMBER() OVER (PARTITION BY s.qid ORDER BY k.rid) AS rn2
+            FROM (
+                SELECT qid, key, mask FROM (
+                    SELECT qid, key, mask, MAX(w) OVER (PARTITION BY qid) AS any_vote,
+                        ROW_NUMBER() OVER (PARTITION BY qid ORDER BY n, key) AS rn
+                    FROM kl_qkeys
+                ) t WHERE rn = 1 AND any_vote IS NULL
+            ) s JOIN kl_reg_keys k ON k.key = s.key
+        ) t2 WHERE rn2 <= {cap}
+        """
+
+
+_BLOCKED_SQL = f"""
+    SELECT '0' AS match_key,
+        CONCAT('{REQ}-__-', CAST(v.unique_id AS STRING)) AS join_key_l,
+        CONCAT('{REG}-__-', CAST(c.rid AS STRING)) AS join_key_r
+    FROM kl_pre c
+    JOIN kl_reading b ON (c.mask & b.bit) <> 0
+    JOIN {REQ} v ON v.grp = c.qid AND v.vidx = b.vidx
+    """
+
+
+def _select_candidates(engine: Any, policy: CandidatePolicy, n_requests: int) -> int:
+    """Create ``kl_pre`` (request, row, reading mask) and ``kl_blocked`` (the pairs for
+    Splink); returns the number of pairs."""
+    for name, sql in _candidate_sql(policy, engine.key_id):
+        engine.create(name, sql, materialize=name in _MATERIALIZE)
+    chunk = CANDIDATE_CHUNK if engine.name == "duckdb" else max(n_requests, 1)
+    parts = [_votes_sql(policy.cap, lo, lo + chunk) for lo in range(0, n_requests, chunk)]
+    engine.create_from_parts("kl_pre", [*parts, _fallback_sql(policy.cap)])
+    engine.create("kl_blocked", _BLOCKED_SQL, materialize=True)
+    return int(engine.scalar("SELECT COUNT(*) FROM kl_blocked"))
 
 
 def _score_sql(
@@ -475,7 +558,7 @@ def link_batch(
         total = len(registry) if hasattr(registry, "__len__") else None  # type: ignore[arg-type]
         ft = FeatureTables(wd)
         reg_prepared, tf = _prepare_registry(registry, ft, progress, total)
-        req_prepared = _prepare_requests(requests, params, ft, progress)
+        req_prepared = _prepare_requests(requests, params, policy, ft, progress)
         ft.close()
         tf_paths = _write_tf_tables(tf, params, wd)
         timings["features"] = time.perf_counter() - t0
@@ -496,13 +579,13 @@ def link_batch(
             engine.load_parquet(f"kl_{name}", wd / f"{name}.parquet")
         for col, path in tf_paths.items():
             engine.load_parquet(f"kl_tf_{col}", path)
+        for name, path in _write_policy_tables(policy, wd).items():
+            engine.load_parquet(name, path)
         t1 = time.perf_counter()
         timings["load"] = t1 - t_load
         if progress:
             progress("candidates", 0, len(requests))
-        for name, sql in _candidate_sql(policy.cap):
-            engine.create(name, sql, materialize=name in _MATERIALIZE)
-        n_pairs = int(engine.scalar("SELECT COUNT(*) FROM kl_blocked"))
+        n_pairs = _select_candidates(engine, policy, len(requests))
         timings["candidates"] = time.perf_counter() - t1
 
         t2 = time.perf_counter()
@@ -575,7 +658,10 @@ def _splink_predict(
     req = db_api.register(REQ, table_name=f"{REQ}_in")
     reg = db_api.register(REG, table_name=f"{REG}_in")
     settings = build_settings(
-        params, probability_two_random_records_match=_PRIOR, retain_matching_columns=explain
+        params,
+        dialect=engine.name,
+        probability_two_random_records_match=_PRIOR,
+        retain_matching_columns=explain,
     )
     linker = Linker([req, reg], settings, log_level="WARNING")
     for pre in COLUMN_PREFIX.values():

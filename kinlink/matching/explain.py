@@ -17,6 +17,7 @@ _NAME_TEXT = {
     "exact": "same",
     "other_script": "same in another script",
     "variant": "spelling variant",
+    "loose": "another transliteration",
     "nickname": "nickname",
     "close": "similar spelling",
     "different": "different",

@@ -26,6 +26,7 @@ from kinlink.calendars import ApproxDate
 from . import _names
 
 __all__ = [
+    "ARABIC_SCRIPT",
     "BIRTH_LEVELS",
     "FIELDS",
     "FIELD_LABELS",
@@ -61,11 +62,19 @@ NAME_LEVELS: tuple[str, ...] = (
     "exact",
     "other_script",
     "variant",
+    "loose",
     "nickname",
     "close",
     "different",
 )
-PLACE_LEVELS: tuple[str, ...] = ("exact", "other_script", "variant", "close", "different")
+PLACE_LEVELS: tuple[str, ...] = (
+    "exact",
+    "other_script",
+    "variant",
+    "loose",
+    "close",
+    "different",
+)
 BIRTH_LEVELS: tuple[str, ...] = (
     "same_day",
     "same_year_other_day",
@@ -105,6 +114,8 @@ TF_FIELDS: tuple[str, ...] = (*NAME_FIELDS, "birth_place")
 TF_LEVELS: tuple[str, ...] = ("exact", "other_script", "variant")
 
 _NON_LETTERS = re.compile(r"[^a-z]+")
+#: kinlink.names.Script.ARABIC's value, as stored in NameFeat.script.
+ARABIC_SCRIPT = "arabic"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,11 +131,23 @@ class NameFeat:
     nick: tuple[str, ...]  # skeletons of the tokens and nickname variants; "~" + nickname
     tfkey: str  # what term frequencies are counted on
     onset: str = ""  # "v": begins with a vowel (or alef/ain), "c": with a consonant, "": unknown
+    codes: tuple[str, ...] = ()  # kinlink.names.strict_codes: long vowels kept, sorted
+    loose: tuple[str, ...] = ()  # kinlink.names.loose_skeletons, onset-tagged, sorted
+
+    def spelled(self, other: NameFeat) -> tuple[str | None, str | None]:
+        """The two forms compared letter by letter: the normalised letters when both are
+        in Perso-Arabic script (a romanisation guesses the short vowels, which would make
+        مهسا and ماهان look alike), else the romanised forms."""
+        if self.script == ARABIC_SCRIPT and other.script == ARABIC_SCRIPT:
+            return self.norm, other.norm
+        return self.roman, other.roman
 
     def jw(self, other: NameFeat) -> float:
-        if not self.roman or not other.roman:
+        """Jaro-Winkler similarity of the :meth:`spelled` forms."""
+        a, b = self.spelled(other)
+        if not a or not b:
             return 0.0
-        return JaroWinkler.similarity(self.roman, other.roman)
+        return JaroWinkler.similarity(a, b)
 
 
 def _compact(text: str) -> str:
@@ -188,7 +211,8 @@ def name_feat(text: str | None) -> NameFeat | None:
     script = _names.detect_script(text)
     script_s = script.value if hasattr(script, "value") else str(script)
     roman = _compact(_names.romanize(text)) or None
-    skel = _names.skeleton(text) or None
+    # space-free: Abbas Nia and عباس‌نیا, Mhmd-por and محمدپور are one word
+    skel = _names.skeleton(text).replace(" ", "") or None
     keys = tuple(sorted(k for k in _names.name_keys(text) if k))
     nick: set[str] = set()
     first = onset(text)
@@ -209,7 +233,17 @@ def name_feat(text: str | None) -> NameFeat | None:
         nick.update(_with_onset(skel, first))
     tfkey = skel or roman or norm
     return NameFeat(
-        text, norm, script_s, roman, skel, keys, tuple(sorted(nick)), tfkey, onset(text)
+        text,
+        norm,
+        script_s,
+        roman,
+        skel,
+        keys,
+        tuple(sorted(nick)),
+        tfkey,
+        onset(text),
+        tuple(sorted(_names.strict_codes(text))),
+        tuple(sorted(_names.loose_skeletons(text))),
     )
 
 
@@ -223,12 +257,16 @@ def name_level(a: NameFeat | None, b: NameFeat | None, *, place: bool = False) -
     if a.norm == b.norm:
         return "exact"
     same_roman = a.roman is not None and a.roman == b.roman
-    same_skel = a.skel is not None and a.skel == b.skel and not onsets_differ(a.onset, b.onset)
-    if a.script != b.script and (same_roman or same_skel):
+    if a.script != b.script and (same_roman or not set(a.codes).isdisjoint(b.codes)):
         return "other_script"
+    same_skel = a.skel is not None and a.skel == b.skel and not onsets_differ(a.onset, b.onset)
     jw = a.jw(b)
-    if same_skel or jw >= JW_VARIANT:
+    # a compound is not a spelling variant of its first part (Amirhossein, Amir), however
+    # high Jaro-Winkler's bonus for the shared beginning makes it
+    if same_skel or (jw >= JW_VARIANT and not is_part(*a.spelled(b))):
         return "variant"
+    if not set(a.loose).isdisjoint(b.loose):
+        return "loose"
     if not place and (not set(a.nick).isdisjoint(b.nick) or is_part(a.skel, b.skel)):
         return "nickname"
     if jw >= JW_CLOSE:

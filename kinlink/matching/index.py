@@ -10,7 +10,7 @@ Memory layout (about 1M persons in well under 3 GB):
 - an inverted index ``key -> row ids`` (an ``int`` for a single row, ``array('i')``
   otherwise), keys from :mod:`kinlink.matching.keys`.
 
-A search gathers candidate rows from the most specific keys (capped), then scores all of
+A search gathers candidate rows by the votes of its keys (capped), then scores all of
 them at once with numpy: a field's comparison level depends only on the two values, so
 it is computed once per *distinct* value among the candidates (a thousand "Mohammad
 Hosseini" candidates share one given-name and one family-name comparison) and spread
@@ -35,6 +35,7 @@ from rapidfuzz.process import cdist
 
 from .explain import explain_levels
 from .features import (
+    ARABIC_SCRIPT,
     BIRTH_LEVELS,
     JW_CLOSE,
     JW_VARIANT,
@@ -89,11 +90,14 @@ class _Vocab:
     comparison levels of one query value against many values are numpy operations."""
 
     __slots__ = (
+        "code_post",
         "codes",
         "feats",
         "ids",
+        "loose_post",
         "nick_post",
         "norm",
+        "norms",
         "onset",
         "roman",
         "romans",
@@ -107,8 +111,11 @@ class _Vocab:
         self.ids: dict[str, int] = {}
         self.feats: list[NameFeat] = []
         self.romans = _Col(object, "")  # romanised text per value ("" when none)
+        self.norms = _Col(object, "")  # normalised text per value
         self.skels = _Col(object, "")  # skeleton per value ("" when none)
         self.nick_post: dict[str, array] = {}  # nickname/token skeleton -> value ids
+        self.code_post: dict[str, array] = {}  # strict code -> value ids
+        self.loose_post: dict[str, array] = {}  # onset-tagged loose skeleton -> value ids
         self.codes: dict[str, dict[str, int]] = {
             "norm": {},
             "roman": {},
@@ -144,13 +151,11 @@ class _Vocab:
             self.ids[feat.text] = vid
             self.feats.append(feat)
             self.romans.append(feat.roman or "")
+            self.norms.append(feat.norm)
             self.skels.append(feat.skel or "")
-            for k in feat.nick:
-                post = self.nick_post.get(k)
-                if post is None:
-                    self.nick_post[k] = array("i", (vid,))
-                else:
-                    post.append(vid)
+            _file(self.nick_post, feat.nick, vid)
+            _file(self.code_post, feat.codes, vid)
+            _file(self.loose_post, feat.loose, vid)
             self.norm.append(self._code("norm", feat.norm, create=True))
             self.roman.append(self._code("roman", feat.roman, create=True))
             self.skel.append(self._code("skel", feat.skel, create=True))
@@ -166,6 +171,23 @@ class _Vocab:
             self._code("skel", q.skel, create=False),
             self._code("script", q.script, create=True),
         )
+
+
+def _file(posts: dict[str, array], keys: Iterable[str], vid: int) -> None:
+    for k in keys:
+        post = posts.get(k)
+        if post is None:
+            posts[k] = array("i", (vid,))
+        else:
+            post.append(vid)
+
+
+def _sharing(posts: dict[str, array], keys: Iterable[str], ids: np.ndarray) -> np.ndarray:
+    """Which of the value ids ``ids`` are filed under any of ``keys``."""
+    found = [posts[k] for k in keys if k in posts]
+    if not found:
+        return np.zeros(len(ids), dtype=bool)
+    return np.isin(ids, np.concatenate([np.frombuffer(p, dtype=np.int32) for p in found]))
 
 
 _LEVEL_CODE = {lvl: i for i, lvl in enumerate(NAME_LEVELS)}
@@ -205,6 +227,7 @@ class MatchIndex:
     ) -> None:
         self.params = params or ModelParams.default()
         self.policy = policy or CandidatePolicy()
+        self._key_weights = np.array(self.policy.weights(), dtype=np.int64)
         self._lock = threading.RLock()
         self._vocab = _Vocab()
         # per person slot
@@ -424,45 +447,55 @@ class MatchIndex:
         return self._candidates(masks)[0]
 
     def _candidates(self, key_masks: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, reading mask per row): the capped most-specific-first selection."""
+        """(rows, reading mask per row): the rows with most votes (CandidatePolicy)."""
         postings = self._postings
-        sized = []
+        policy = self.policy
+        weights = self._key_weights
+        smallest: tuple[int, str] | None = None
+        rows_parts = []
+        vote_parts = []
+        mask_parts = []
         for k, mask in key_masks.items():
             cur = postings.get(k)
             if cur is None:
                 continue
-            sized.append((1 if isinstance(cur, int) else len(cur), k, cur, mask))
+            n = 1 if isinstance(cur, int) else len(cur)
+            if smallest is None or (n, k) < smallest:
+                smallest = (n, k)
+            if not policy.votes(k, n):
+                continue
+            rows_parts.append(
+                np.array([cur], dtype=np.int32)
+                if isinstance(cur, int)
+                else np.frombuffer(cur, dtype=np.int32)
+            )
+            vote_parts.append(np.full(n, weights[n], dtype=np.int64))
+            mask_parts.append(np.full(n, mask, dtype=np.int32))
         empty = np.empty(0, dtype=np.int32)
-        if not sized:
+        if smallest is None:
             return empty, empty
-        sized.sort(key=lambda t: (t[0], t[1]))
-        cap = self.policy.cap
-        total = 0
-        rows_parts = []
-        mask_parts = []
-        for n, _k, cur, mask in sized:
-            if total + n > cap:
-                break
-            total += n
+        if not rows_parts:
+            cur = postings[smallest[1]]
             arr = (
                 np.array([cur], dtype=np.int32)
                 if isinstance(cur, int)
-                else np.frombuffer(cur, dtype=np.int32).copy()
+                else np.sort(np.frombuffer(cur, dtype=np.int32))[: policy.cap]
             )
-            rows_parts.append(arr)
-            mask_parts.append(np.full(len(arr), mask, dtype=np.int32))
-        if not rows_parts:
-            _n, _k, cur, mask = sized[0]
-            arr = np.sort(np.frombuffer(cur, dtype=np.int32))[:cap].copy()
-            rows_parts.append(arr)
-            mask_parts.append(np.full(len(arr), mask, dtype=np.int32))
+            return arr, np.full(len(arr), key_masks[smallest[1]], dtype=np.int32)
         rows = np.concatenate(rows_parts)
+        votes = np.concatenate(vote_parts)
         masks = np.concatenate(mask_parts)
         order = np.argsort(rows, kind="stable")
-        rows = rows[order]
-        masks = masks[order]
+        rows, votes, masks = rows[order], votes[order], masks[order]
         starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-        return rows[starts], np.bitwise_or.reduceat(masks, starts)
+        rows = rows[starts]
+        votes = np.add.reduceat(votes, starts)
+        masks = np.bitwise_or.reduceat(masks, starts)
+        if len(rows) > policy.cap:
+            keep = np.lexsort((rows, -votes))[: policy.cap]
+            keep.sort()
+            rows, masks = rows[keep], masks[keep]
+        return rows, masks
 
     def _name_weights(
         self,
@@ -490,7 +523,8 @@ class MatchIndex:
         if q_onset:
             on = voc.onset.data[u]
             skel_eq &= (on == 0) | (on == q_onset)
-        other = (voc.script.data[u] != q_script) & (roman_eq | skel_eq) & ~norm_eq
+        code_eq = _sharing(voc.code_post, q.codes, u)
+        other = (voc.script.data[u] != q_script) & (roman_eq | code_eq) & ~norm_eq
         level = np.full(len(u), _LEVEL_CODE["different"], dtype=np.int8)
         level[norm_eq] = _LEVEL_CODE["exact"]
         level[other] = _LEVEL_CODE["other_script"]
@@ -498,21 +532,17 @@ class MatchIndex:
         if len(rest):
             level[rest[skel_eq[rest]]] = _LEVEL_CODE["variant"]
             need = rest[~skel_eq[rest]]
-            jw = np.zeros(len(need), dtype=np.float64)
-            if len(need) and q.roman:
-                romans = voc.romans.data[u[need]]
-                jw = cdist([q.roman], romans, scorer=JaroWinkler.similarity, dtype=np.float64)[0]
-                jw[romans == ""] = 0.0
-            level[need[jw >= JW_VARIANT]] = _LEVEL_CODE["variant"]
-            low = jw < JW_VARIANT
+            jw, part = self._jaro_winkler(q, u[need])
+            variant = (jw >= JW_VARIANT) & ~part
+            level[need[variant]] = _LEVEL_CODE["variant"]
+            low = ~variant
+            loose = low & _sharing(voc.loose_post, q.loose, u[need])
+            level[need[loose]] = _LEVEL_CODE["loose"]
+            low &= ~loose
             if not place:
                 low_pos = np.flatnonzero(low)
                 cand = u[need[low_pos]]
-                hit = np.zeros(len(cand), dtype=bool)
-                posts = [voc.nick_post[k] for k in q.nick if k in voc.nick_post]
-                if posts:
-                    sharing = np.concatenate([np.frombuffer(p, dtype=np.int32) for p in posts])
-                    hit |= np.isin(cand, sharing)
+                hit = _sharing(voc.nick_post, q.nick, cand)
                 if q.skel and len(q.skel) >= 2:
                     skels = voc.skels.data[cand]
                     hit |= _is_part_vec(q.skel, skels)
@@ -523,6 +553,33 @@ class MatchIndex:
         out = np.zeros(len(uniq), dtype=np.float64)
         out[present] = w
         return out[inv]
+
+    def _jaro_winkler(self, q: NameFeat, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """features.NameFeat.jw of a query value against the values ``ids``, and whether
+        one's spelled form begins or ends the other's (features.is_part)."""
+        voc = self._vocab
+        jw = np.zeros(len(ids), dtype=np.float64)
+        part = np.zeros(len(ids), dtype=bool)
+        if not len(ids):
+            return jw, part
+        romans = voc.romans.data[ids]
+        both_script = np.zeros(len(ids), dtype=bool)
+        if q.script == ARABIC_SCRIPT:
+            both_script = voc.script.data[ids] == voc.codes["script"].get(ARABIC_SCRIPT, -2)
+            if both_script.any():
+                norms = voc.norms.data[ids[both_script]]
+                jw[both_script] = cdist(
+                    [q.norm], norms, scorer=JaroWinkler.similarity, dtype=np.float64
+                )[0]
+                part[both_script] = _is_part_vec(q.norm, norms)
+        if q.roman:
+            latin = ~both_script & (romans != "")
+            if latin.any():
+                jw[latin] = cdist(
+                    [q.roman], romans[latin], scorer=JaroWinkler.similarity, dtype=np.float64
+                )[0]
+                part[latin] = _is_part_vec(q.roman, romans[latin])
+        return jw, part
 
     def _level_weights(
         self, fld: str, q: NameFeat, u: np.ndarray, level: np.ndarray, place: bool

@@ -9,15 +9,17 @@ with the birth period::
     fg:<family>|<given>   fgb:<family>|<given>|<5-year period>
     fb:<family>|<period>  gb:<given>|<period>
     fa:<family>|<father>  ga:<given>|<father>      d:<birth date>
+    fib:<family>|<given's first letter>|<period>   gib:<given>|<family's first letter>|<period>
     ab:<father>|<period>  pb:<birth place>|<period>  am:<father>|<mother>
 
 Records without a birth date are filed under the period ``?`` so that a request with a
 birth year still reaches them.  A request looks up the same kinds of keys, for its names
 in the order given and swapped, and for its aliases.  Common names make some keys hold
-tens of thousands of persons; :func:`select_candidates` takes the most specific keys
-first and stops before the candidates exceed a cap, so "Mohammad Hosseini, born 1965,
-father Reza" is answered from the few hundred persons filed under
-family+given+period and family+father, not from every Mohammad Hosseini.
+tens of thousands of persons; :func:`select_candidates` lets each key of up to a few
+thousand persons vote for them (a rarer key more) and keeps the few hundred with most
+votes, so "Mohammad Hosseini, born 1965, father Reza" is answered from the persons who
+share family+given+period, family+father and father+period, not from every Mohammad
+Hosseini.
 
 The keys of a record are a pure function of the record (:func:`record_keys`), so a
 database can store them in a table and answer the lookups itself.
@@ -25,6 +27,7 @@ database can store them in a table and answer the lookups itself.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +38,7 @@ from .records import PersonRecord
 __all__ = [
     "BUCKET_SLACK",
     "BUCKET_YEARS",
+    "SINGLE_NAME_KINDS",
     "CandidatePolicy",
     "NameVariant",
     "PreparedRecord",
@@ -45,7 +49,17 @@ __all__ = [
     "request_keys",
     "row_keys",
     "select_candidates",
+    "single_name",
 ]
+
+#: Key kinds with one name only (alone or with the birth period): they do not vote.
+SINGLE_NAME_KINDS = frozenset({"f", "g", "fb", "gb"})
+
+
+def single_name(key: str) -> bool:
+    """A key of one name only (alone or with the birth period)."""
+    return key[: key.index(":")] in SINGLE_NAME_KINDS
+
 
 #: Width of a birth period in years.
 BUCKET_YEARS = 5
@@ -57,15 +71,41 @@ MISSING_BUCKET = "?"
 
 @dataclass(frozen=True, slots=True)
 class CandidatePolicy:
-    """How many candidates one request may pull from the index.
+    """Which registry rows one request compares in full.
 
-    Keys are taken from the smallest posting up, while the running total of their
-    sizes stays within ``cap``.  When even the smallest posting is bigger, its first
-    ``cap`` entries are taken (the name is so common and the request so thin that any
-    choice among them is as good as another).
+    Every key of the request that is specific enough (:meth:`votes`) votes for each of
+    its rows with :meth:`weight` (more for a smaller posting: sharing a rare key says
+    more); the ``cap`` rows with the most votes are the candidates (ties: lower row id
+    first).  A person who shares the
+    family name and a first letter in the birth period, the father's name and the
+    place comes first, even when a typo in the given name left them out of the keys
+    with both names.  When no key may vote, the first ``cap`` rows of the smallest
+    posting are taken (the name is so common and the request so thin that any choice
+    among them is as good as another).
     """
 
     cap: int = 600
+    max_posting: int = 1000
+    max_single_name: int = 100
+
+    def votes(self, key: str, n: int) -> bool:
+        """Whether a key filed under ``n`` rows may vote: up to ``max_posting`` rows when
+        it joins two facts (two names, a name and the father, a name and a first letter
+        and the period, father and period, place and period, father and mother, a birth
+        date), up to ``max_single_name`` for a name alone or with only the period (a
+        rare family name says enough, a common one too little)."""
+        if single_name(key):
+            return n <= self.max_single_name
+        return n <= self.max_posting
+
+    def weight(self, n: int) -> int:
+        """Votes of a key filed under ``n`` rows: 4 bits per halving, integers so that
+        every store sums them exactly alike."""
+        return round(4 * math.log2(2 * self.max_posting / n))
+
+    def weights(self) -> list[int]:
+        """``weight(n)`` for n = 0 .. max_posting (index 0 unused), as a lookup table."""
+        return [0, *(self.weight(n) for n in range(1, self.max_posting + 1))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +211,19 @@ def _keys(
         for b in buckets:
             if b != MISSING_BUCKET:
                 out.add(f"gb:{g}|{b}")
+    # one name and the other's first letter, by period: a typo in the other name (Hsanieh
+    # for Hanieh, Kaprimi for Karimi) still finds the person among a few dozen namesakes
+    for b in buckets:
+        for f in fk:
+            for i in _initials(gk):
+                out.add(f"fib:{f}|{i}|{b}")
+        for g in gk:
+            for i in _initials(fk):
+                out.add(f"gib:{g}|{i}|{b}")
+
+
+def _initials(keys: Iterable[str]) -> set[str]:
+    return {k[0] for k in keys if k}
 
 
 def _other_keys(p: PreparedRecord, buckets: Sequence[str], out: set[str]) -> None:
@@ -277,29 +330,31 @@ def request_key_variants(request: PersonRecord | PreparedRecord) -> dict[str, in
 
 
 def select_candidates(
-    keys: Iterable[str],
+    keys: Iterable[str] | Mapping[str, int],
     postings: Mapping[str, Sequence[Any]],
     policy: CandidatePolicy | None = None,
 ) -> list[Any]:
-    """Candidate ids from precomputed postings (key -> ids), most specific keys first.
+    """Candidate ids from precomputed postings (key -> ids), by votes (CandidatePolicy).
 
     Works with any store: pass the postings of the request's keys as read from a
     database.  Returns distinct ids, sorted.
     """
     policy = policy or CandidatePolicy()
-    sized = []
+    votes: dict[Any, int] = {}
+    smallest: tuple[int, str] | None = None
     for k in keys:
         ids = postings.get(k)
-        if ids:
-            sized.append((len(ids), k, ids))
-    sized.sort(key=lambda t: (t[0], t[1]))
-    total = 0
-    chosen: set[Any] = set()
-    for n, _k, ids in sized:
-        if total + n > policy.cap:
-            break
-        total += n
-        chosen.update(ids)
-    if not chosen and sized:
-        chosen.update(sorted(sized[0][2])[: policy.cap])
-    return sorted(chosen)
+        if not ids:
+            continue
+        n = len(ids)
+        if smallest is None or (n, k) < smallest:
+            smallest = (n, k)
+        if not policy.votes(k, n):
+            continue
+        w = policy.weight(n)
+        for i in ids:
+            votes[i] = votes.get(i, 0) + w
+    if not votes:
+        return sorted(postings[smallest[1]])[: policy.cap] if smallest else []
+    ranked = sorted(votes, key=lambda i: (-votes[i], i))
+    return sorted(ranked[: policy.cap])

@@ -43,7 +43,8 @@ __all__ = ["A_PRIORI_M", "ModelParams", "TermFrequencies", "logit", "sigmoid"]
 #: - about half of true pairs come in different scripts (a family's Latin spelling
 #:   against a Persian-script record or the reverse), hence "other_script" close to
 #:   "exact";
-#: - a fifth are different Latin (or Arabic/Persian) spellings ("variant");
+#: - a fifth are different Latin (or Arabic/Persian) spellings ("variant"), a few
+#:   percent transliterations that confuse letters ("loose": Rida, Ikbar Bur, Thrny);
 #: - a few percent nicknames or partial names, typos ("close"), and plain errors;
 #: - fathers', mothers' names and places are noted less carefully (more "different";
 #:   a province for a town, a full name for a given name);
@@ -53,34 +54,38 @@ __all__ = ["A_PRIORI_M", "ModelParams", "TermFrequencies", "logit", "sigmoid"]
 A_PRIORI_M: dict[str, dict[str, float]] = {
     "given_name": {
         "exact": 0.35,
-        "other_script": 0.35,
-        "variant": 0.19,
+        "other_script": 0.30,
+        "variant": 0.22,
+        "loose": 0.03,
         "nickname": 0.03,
-        "close": 0.04,
+        "close": 0.03,
         "different": 0.04,
     },
     "family_name": {
         "exact": 0.38,
-        "other_script": 0.35,
-        "variant": 0.18,
+        "other_script": 0.30,
+        "variant": 0.21,
+        "loose": 0.03,
         "nickname": 0.02,
-        "close": 0.04,
+        "close": 0.03,
         "different": 0.03,
     },
     "father_name": {
         "exact": 0.34,
-        "other_script": 0.31,
-        "variant": 0.15,
+        "other_script": 0.27,
+        "variant": 0.18,
+        "loose": 0.02,
         "nickname": 0.02,
-        "close": 0.04,
+        "close": 0.03,
         "different": 0.14,
     },
     "mother_name": {
         "exact": 0.31,
-        "other_script": 0.29,
-        "variant": 0.14,
+        "other_script": 0.25,
+        "variant": 0.17,
+        "loose": 0.02,
         "nickname": 0.02,
-        "close": 0.05,
+        "close": 0.04,
         "different": 0.19,
     },
     "birth": {
@@ -95,9 +100,10 @@ A_PRIORI_M: dict[str, dict[str, float]] = {
     "gender": {"same": 0.98, "different": 0.02},
     "birth_place": {
         "exact": 0.41,
-        "other_script": 0.31,
-        "variant": 0.12,
-        "close": 0.03,
+        "other_script": 0.28,
+        "variant": 0.14,
+        "loose": 0.02,
+        "close": 0.02,
         "different": 0.13,
     },
 }

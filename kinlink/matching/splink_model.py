@@ -11,7 +11,8 @@ rapidfuzz in Python, which agree except on rare borderline strings).
 Columns of the tables given to Splink (one row per name reading)::
 
     unique_id, source_dataset, grp, vidx, penalty,
-    <p>_norm, <p>_script, <p>_roman, <p>_skel, <p>_nick (list of text), <p>_tf
+    <p>_norm, <p>_script, <p>_roman, <p>_spell, <p>_skel, <p>_nick, <p>_codes, <p>_loose
+        (lists of text), <p>_tf, <p>_onset
         for p in gn (given), fn (family), fa (father), mo (mother), pl (birth place)
     birth_lo, birth_hi, birth_day, gender
 """
@@ -58,7 +59,18 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     *(
         f"{p}_{s}"
         for p in COLUMN_PREFIX.values()
-        for s in ("norm", "script", "roman", "skel", "nick", "tf", "onset")
+        for s in (
+            "norm",
+            "script",
+            "roman",
+            "spell",
+            "skel",
+            "nick",
+            "codes",
+            "loose",
+            "tf",
+            "onset",
+        )
     ),
     "birth_lo",
     "birth_hi",
@@ -96,10 +108,17 @@ def _tf(params: ModelParams | None, fld: str, level: str, prefix: str) -> dict[s
     }
 
 
-def _part_sql(p: str) -> str:
-    """features.is_part in SQL: one skeleton (at least PART_MIN letters, shorter than the
+#: SQL functions that differ between the engines: Jaro-Winkler similarity and "the two
+#: lists share an element" (Splink's Spark backend brings ``jaro_winkler`` as a UDF).
+_DIALECT_SQL: dict[str, dict[str, str]] = {
+    "duckdb": {"jw": "jaro_winkler_similarity({a}, {b})", "overlap": "list_has_any({a}, {b})"},
+    "spark": {"jw": "jaro_winkler({a}, {b})", "overlap": "arrays_overlap({a}, {b})"},
+}
+
+
+def _is_part_sql(a: str, b: str) -> str:
+    """features.is_part in SQL: one text (at least PART_MIN letters, shorter than the
     other) begins or ends the other."""
-    a, b = f"{p}_skel_l", f"{p}_skel_r"
 
     def one_way(short: str, long_: str) -> str:
         return (
@@ -118,23 +137,35 @@ def _same_skel_sql(p: str) -> str:
     )
 
 
-def _name_comparison(fld: str, params: ModelParams | None, *, tf: bool) -> cl.CustomComparison:
+def _spelled_sql(p: str, side: str) -> str:
+    """features.NameFeat.spelled: ``<p>_spell`` (the letters of a Perso-Arabic value, the
+    romanised form of any other) when both values are in one script, else romanised."""
+    same = f"{p}_script_l = {p}_script_r"
+    return f"(CASE WHEN {same} THEN {p}_spell_{side} ELSE {p}_roman_{side} END)"
+
+
+def _name_comparison(
+    fld: str, params: ModelParams | None, *, tf: bool, dialect: str
+) -> cl.CustomComparison:
     p = COLUMN_PREFIX[fld]
     place = fld == "birth_place"
-    same_skel = _same_skel_sql(p)
-    sql: dict[str, cll.ComparisonLevelCreator] = {
-        "exact": cll.CustomLevel(f"{p}_norm_l = {p}_norm_r", "same"),
-        "other_script": cll.CustomLevel(
-            f"{p}_script_l <> {p}_script_r AND ({p}_roman_l = {p}_roman_r OR {same_skel})",
-            "same in another script",
+    fn = _DIALECT_SQL[dialect]
+
+    def overlap(col: str) -> str:
+        return fn["overlap"].format(a=f"{p}_{col}_l", b=f"{p}_{col}_r")
+
+    a, b = _spelled_sql(p, "l"), _spelled_sql(p, "r")
+    jw = fn["jw"].format(a=a, b=b)
+    sql = {
+        "exact": f"{p}_norm_l = {p}_norm_r",
+        "other_script": (
+            f"{p}_script_l <> {p}_script_r AND ({p}_roman_l = {p}_roman_r OR {overlap('codes')})"
         ),
-        "variant": cll.Or(
-            cll.CustomLevel(same_skel),
-            cll.JaroWinklerLevel(f"{p}_roman", JW_VARIANT),
-        ),
-        "nickname": cll.Or(cll.ArrayIntersectLevel(f"{p}_nick", 1), cll.CustomLevel(_part_sql(p))),
-        "close": cll.JaroWinklerLevel(f"{p}_roman", JW_CLOSE),
-        "different": cll.ElseLevel(),
+        # a compound is not a spelling variant of its first part (features.name_level)
+        "variant": f"{_same_skel_sql(p)} OR ({jw} >= {JW_VARIANT} AND NOT {_is_part_sql(a, b)})",
+        "loose": overlap("loose"),
+        "nickname": f"{overlap('nick')} OR {_is_part_sql(f'{p}_skel_l', f'{p}_skel_r')}",
+        "close": f"{jw} >= {JW_CLOSE}",
     }
     levels: list[cll.ComparisonLevelCreator] = [
         cll.CustomLevel(f"{p}_norm_l IS NULL OR {p}_norm_r IS NULL", "missing").configure(
@@ -142,7 +173,7 @@ def _name_comparison(fld: str, params: ModelParams | None, *, tf: bool) -> cl.Cu
         )
     ]
     for level in PLACE_LEVELS if place else NAME_LEVELS:
-        creator = sql[level]
+        creator = cll.ElseLevel() if level == "different" else cll.CustomLevel(sql[level])
         conf = {**_mu(params, fld, level), "label_for_charts": level}
         if tf:
             conf.update(_tf(params, fld, level, p))
@@ -201,6 +232,7 @@ def _gender_comparison(params: ModelParams | None) -> cl.CustomComparison:
 def build_settings(
     params: ModelParams | None,
     *,
+    dialect: str = "duckdb",
     link_type: str = "link_only",
     tf: bool = True,
     probability_two_random_records_match: float = 1e-6,
@@ -208,15 +240,16 @@ def build_settings(
     retain_matching_columns: bool = False,
     max_iterations: int = 25,
 ) -> SettingsCreator:
-    """Splink settings with the engine's levels (and the params' m/u when given)."""
+    """Splink settings with the engine's levels (and the params' m/u when given), in
+    SQL for ``dialect`` ("duckdb" or "spark")."""
     comparisons = [
-        _name_comparison("given_name", params, tf=tf),
-        _name_comparison("family_name", params, tf=tf),
-        _name_comparison("father_name", params, tf=tf),
-        _name_comparison("mother_name", params, tf=tf),
+        _name_comparison("given_name", params, tf=tf, dialect=dialect),
+        _name_comparison("family_name", params, tf=tf, dialect=dialect),
+        _name_comparison("father_name", params, tf=tf, dialect=dialect),
+        _name_comparison("mother_name", params, tf=tf, dialect=dialect),
         _birth_comparison(params),
         _gender_comparison(params),
-        _name_comparison("birth_place", params, tf=tf),
+        _name_comparison("birth_place", params, tf=tf, dialect=dialect),
     ]
     return SettingsCreator(
         link_type=link_type,

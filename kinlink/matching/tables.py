@@ -1,8 +1,9 @@
 """Feature tables for Splink, written from Python and expanded in SQL.
 
 Python computes the features of each *distinct* name or place once (a vocabulary:
-id -> normalised text, script, romanisation, skeleton, nickname skeletons, frequency
-key) and writes each record reading as a row of vocabulary ids, birth range and gender.
+id -> normalised text, script, romanisation, skeleton, nickname skeletons, strict
+codes, loose skeletons, frequency key) and writes each record reading as a row of
+vocabulary ids, birth range and gender.
 The SQL engine (DuckDB or Spark) joins the two back into the wide table of
 :data:`kinlink.matching.splink_model.FEATURE_COLUMNS` that Splink compares.  A registry
 of a million persons has far fewer distinct names than rows, so this keeps the Python
@@ -11,13 +12,14 @@ side fast.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .features import NameFeat
+from .features import ARABIC_SCRIPT, NameFeat
 from .keys import NameVariant, PreparedRecord
 from .splink_model import COLUMN_PREFIX, TF_SUFFIX, tf_column
 
@@ -46,11 +48,22 @@ VOCAB_SCHEMA = pa.schema(
         ("script", pa.string()),
         ("roman", pa.string()),
         ("skel", pa.string()),
-        ("nick", pa.list_(pa.string())),
+        ("nick", pa.list_(pa.int64())),
+        ("codes", pa.list_(pa.int64())),
+        ("loose", pa.list_(pa.int64())),
         ("tf", pa.string()),
         ("onset", pa.string()),
     ]
 )
+
+
+def _hashed(values: tuple[str, ...]) -> list[int]:
+    """Set members as 64-bit integers (stable across processes): the SQL engines only ask
+    whether two sets share one, and compare integers faster than text."""
+    return [
+        int.from_bytes(hashlib.blake2b(v.encode(), digest_size=8).digest(), "big", signed=True)
+        for v in values
+    ]
 
 
 class Writer:
@@ -106,9 +119,11 @@ class FeatureTables:
             c[2].append(feat.script)
             c[3].append(feat.roman)
             c[4].append(feat.skel)
-            c[5].append(list(feat.nick))
-            c[6].append(feat.tfkey)
-            c[7].append(feat.onset)
+            c[5].append(_hashed(feat.nick))
+            c[6].append(_hashed(feat.codes))
+            c[7].append(_hashed(feat.loose))
+            c[8].append(feat.tfkey)
+            c[9].append(feat.onset)
             self._vocab.maybe_flush()
         return vid
 
@@ -177,8 +192,12 @@ def expand_sql(raw: str, vocab: str = "kl_vocab") -> str:
             f"{p}.norm AS {p}_norm",
             f"{p}.script AS {p}_script",
             f"{p}.roman AS {p}_roman",
+            f"CASE WHEN {p}.script = '{ARABIC_SCRIPT}' THEN {p}.norm ELSE {p}.roman END"
+            f" AS {p}_spell",
             f"{p}.skel AS {p}_skel",
             f"{p}.nick AS {p}_nick",
+            f"{p}.codes AS {p}_codes",
+            f"{p}.loose AS {p}_loose",
             f"{p}.tf AS {p}_tf",
             f"{p}.onset AS {p}_onset",
             *(f"{p}.tf AS {tf_column(p, level)}" for level in TF_SUFFIX),

@@ -60,6 +60,10 @@ U_FLOOR = 1e-5
 #: nicknames at all, but in real data about 1 random pair of names in 2,000 is related
 #: by a nickname or a shared part ("Ray" and any -reza).
 U_FLOOR_NICKNAME = 5e-4
+#: A priori floor on u of the loose level: its letter classes (q gh g k j, kh h, sh s,
+#: p b) make about 1 random pair of names in 1,000 meet, more than a registry of few
+#: distinct names shows.
+U_FLOOR_LOOSE = 1e-3
 
 
 def _normalise(d: dict[str, float]) -> dict[str, float]:
@@ -138,7 +142,7 @@ def estimate_u(
     for f in FIELDS:
         vals = {}
         for lvl in LEVELS[f]:
-            floor = U_FLOOR_NICKNAME if lvl == "nickname" else U_FLOOR
+            floor = {"nickname": U_FLOOR_NICKNAME, "loose": U_FLOOR_LOOSE}.get(lvl, U_FLOOR)
             vals[lvl] = max(found.get(f, {}).get(lvl, 0.0), floor)
         out[f] = _normalise(vals)
     return out

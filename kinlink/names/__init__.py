@@ -10,12 +10,14 @@ Pure Python (no Django). The public API:
 * :func:`name_keys`: blocking keys shared by a name and its spellings in any script
 * :func:`name_similarity`, :func:`compare_names`, :class:`NameComparison`
 * :func:`nickname_variants`
+* :func:`strict_codes`, :func:`loose_skeletons`: finer and looser readings for comparison
 """
 
 from .compounds import name_tokens
 from .keys import name_keys, skeleton
 from .nicknames import nickname_variants
 from .normalize import normalize
+from .readings import loose_skeletons, strict_codes
 from .romanize import romanize
 from .scripts import Script, detect_script
 from .similarity import NameComparison, compare_names, name_similarity
@@ -25,6 +27,7 @@ __all__ = [
     "Script",
     "compare_names",
     "detect_script",
+    "loose_skeletons",
     "name_keys",
     "name_similarity",
     "name_tokens",
@@ -32,4 +35,5 @@ __all__ = [
     "normalize",
     "romanize",
     "skeleton",
+    "strict_codes",
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .compounds import HONORIFICS, PREFIXES, name_parts, suffix_stem
+from .readings import loose_skeletons
 from .transliterate import LOOSE, code, code_variants, expand_code, skeleton_code
 
 __all__ = ["name_keys", "skeleton", "token_keys", "token_skeleton"]
@@ -83,15 +84,21 @@ def name_keys(text: str) -> set[str]:
     a compound given name (Mohammad Reza also keys on ``mhmd`` and ``rz``, so an enquiry for
     "Reza" meets it), and the skeleton of the stem of a suffixed family name
     (Hosseinzadeh also keys on ``hsn``, so a mis-split or misspelt suffix still meets it),
-    and for a name of several parts the parts run together (Ali Akbari meets Aliakbari).
-    Honorifics (Seyed, Haj, سید) are skipped unless they are the whole name. Empty only
-    for a name without letters.
+    and for a name of several parts the parts run together (Ali Akbari meets Aliakbari),
+    and the name's loose skeletons (:func:`kinlink.names.loose_skeletons`: Zhr meets زهرا,
+    Iasmin meets Yasmin, Buya meets پویا). Honorifics (Seyed, Haj, سید) are skipped unless
+    they are the whole name. Empty only for a name without letters.
     """
     return set(_name_keys(text))
 
 
 @lru_cache(maxsize=1 << 16)
 def _name_keys(text: str) -> frozenset[str]:
+    # the loose readings (transliterators' confusions, see readings.py), without onsets
+    return _spelled_keys(text) | {k.split("|", 1)[1] for k in loose_skeletons(text)}
+
+
+def _spelled_keys(text: str) -> frozenset[str]:
     parts = name_parts(text)
     named = [(tok, pieces) for tok, pieces in parts if tok not in HONORIFICS]
     if not named:

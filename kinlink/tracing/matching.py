@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, Sum, Value, When
 
 from kinlink.calendars import ApproxDate, InvalidDate, parse_birth_date
 from kinlink.matching.keys import (
@@ -188,30 +188,34 @@ def enquiries_sharing_keys(keys: list[str]) -> list[int]:
 
 
 def candidate_person_ids(keys: list[str], policy: CandidatePolicy | None = None) -> list[int]:
-    """Persons filed under the enquiry's keys, most specific keys first, within the cap
-    (the same rule as kinlink.matching.keys.select_candidates, answered by the database)."""
-    cap = (policy or CandidatePolicy()).cap
-    counts = (
+    """Persons with the most votes of the enquiry's keys, within the cap (the rule of
+    kinlink.matching.keys.CandidatePolicy, counted by the database)."""
+    policy = policy or CandidatePolicy()
+    counts = dict(
         PersonKey.objects.filter(key__in=keys)
         .values("key")
         .annotate(n=Count("id"))
         .order_by()
         .values_list("key", "n")
     )
-    sized = sorted((n, key) for key, n in counts)
-    chosen, total = [], 0
-    for n, key in sized:
-        if total + n > cap:
-            break
-        total += n
-        chosen.append(key)
-    if chosen:
-        rows = PersonKey.objects.filter(key__in=chosen)
-    elif sized:
-        rows = PersonKey.objects.filter(key=sized[0][1]).order_by("person_id")[:cap]
-    else:
+    if not counts:
         return []
-    return sorted(set(rows.values_list("person_id", flat=True)))
+    voting = {key: policy.weight(n) for key, n in counts.items() if policy.votes(key, n)}
+    if not voting:
+        _n, key = min((n, key) for key, n in counts.items())
+        rows = PersonKey.objects.filter(key=key).order_by("person_id")[: policy.cap]
+        return sorted(rows.values_list("person_id", flat=True))
+    votes = Case(
+        *(When(key=key, then=Value(w)) for key, w in voting.items()),
+        output_field=IntegerField(),
+    )
+    best = (
+        PersonKey.objects.filter(key__in=list(voting))
+        .values("person_id")
+        .annotate(votes=Sum(votes))
+        .order_by("-votes", "person_id")[: policy.cap]
+    )
+    return sorted(row["person_id"] for row in best)
 
 
 def rank_for_enquiry(enquiry: Enquiry, *, top_k: int = TOP_K) -> list[RankedCandidate]:

@@ -73,10 +73,37 @@ def test_a_database_style_key_table_gives_the_same_ranking_as_the_index(backgrou
     assert agree >= 57
 
 
-def test_select_candidates_takes_the_most_specific_keys_first():
-    postings = {"big": list(range(1000)), "small": [5, 6], "mid": list(range(100, 150))}
-    got = select_candidates(["big", "small", "mid"], postings, CandidatePolicy(cap=60))
-    assert got == sorted({5, 6, *range(100, 150)})
-    # when even the smallest posting is too big, its first `cap` ids are taken
-    got = select_candidates(["big"], postings, CandidatePolicy(cap=10))
-    assert got == list(range(10))
+def test_select_candidates_keeps_the_rows_that_most_small_keys_vote_for():
+    postings = {
+        "fa:big": list(range(1000)),
+        "fa:small": [5, 6],
+        "ab:mid": list(range(100, 150)),
+        "pb:also": [6, 120],
+        "f:one-name": list(range(200, 260)),
+    }
+    policy = CandidatePolicy(cap=3, max_posting=100, max_single_name=50)
+    # a smaller posting's vote counts more; "fa:big" is too common to vote at all, and a
+    # name alone ("f:") only when it is rare
+    assert policy.weight(2) > policy.weight(50) > 0
+    assert not policy.votes("f:one-name", 60) and policy.votes("f:one-name", 50)
+    assert not policy.votes("gb:x|398", 60) and policy.votes("fa:x|y", 60)
+    got = select_candidates(list(postings), postings, policy)
+    # 6 is in two small keys, 120 in a small and a mid one, 5 in one small one
+    assert got == [5, 6, 120]
+
+
+def test_select_candidates_falls_back_to_the_smallest_posting_when_none_may_vote():
+    postings = {"fa:big": list(range(1000, 2000)), "f:mid": list(range(300, 0, -1))}
+    policy = CandidatePolicy(cap=10, max_posting=100, max_single_name=50)
+    got = select_candidates(["fa:big", "f:mid"], postings, policy)
+    assert got == list(range(1, 11))  # the smallest posting, though too big to vote
+    got = select_candidates(["fa:big"], postings, policy)
+    assert got == list(range(1000, 1010))
+
+
+def test_votes_are_whole_numbers_that_halve_with_the_posting():
+    policy = CandidatePolicy(max_posting=2000)
+    assert policy.weight(2000) == 4
+    assert policy.weight(1000) == 8
+    assert policy.weight(1) == round(4 * 11.965784284662087)
+    assert policy.weights()[1:] == [policy.weight(n) for n in range(1, 2001)]

@@ -27,6 +27,27 @@ PAIRS = [
     ("Hamidi", "احمدی", "different"),
     ("Hsn", "احسان", "other_script"),  # a consonant transliteration: onset unknown
     ("'ly", "علی", "other_script"),  # ain written as an apostrophe
+    # the long vowels script writes tell names with one skeleton apart
+    ("Mahmoud", "محمود", "other_script"),
+    ("Mahmoud", "محمد", "variant"),
+    ("Hamid", "حمید", "other_script"),
+    ("Hamid", "حامد", "variant"),
+    ("Sana", "سنا", "other_script"),
+    ("Sina", "سنا", "variant"),
+    # both in script: Jaro-Winkler of the letters, not of guessed vowels
+    ("مهسا", "ماهان", "close"),
+    ("سینتا", "سینا", "variant"),
+    # a compound is not a spelling variant of its first part
+    ("Amirhsin", "Amir", "close"),
+    # transliterators' confusions: Arabic d for ض, b for پ, letter by letter
+    ("Rida", "رضا", "loose"),
+    ("Ikbar Bur", "Akbar Pour", "loose"),
+    ("Zdh", "زاده", "loose"),
+    ("Khmly", "کمالی", "loose"),
+    ("Thrny", "تهرانی", "other_script"),
+    ("Isna", "یسنا", "loose"),
+    ("Azadi", "Azizi", "different"),  # d and z stay apart
+    ("Mhmd-por", "محمد پور", "variant"),  # spaces do not count
 ]
 
 
