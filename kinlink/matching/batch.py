@@ -78,6 +78,7 @@ class BatchStats:
 class _DuckEngine:
     name = "duckdb"
     key_id = "ROW_NUMBER() OVER ()"  # any distinct number per row
+    materialized = "MATERIALIZED"
 
     def __init__(self, workdir: Path, memory_limit: str | None, threads: int | None) -> None:
         import duckdb
@@ -138,6 +139,7 @@ class _DuckEngine:
 class _SparkEngine:
     name = "spark"
     key_id = "monotonically_increasing_id()"  # any distinct number per row
+    materialized = ""
 
     def __init__(self, workdir: Path, spark_master: str, spark_session: Any | None) -> None:
         self.owned = spark_session is None
@@ -362,7 +364,7 @@ def _write_tf_tables(tf: TermFrequencies, params: ModelParams, workdir: Path) ->
 #: Steps worth persisting on Spark (read more than once); the others stay lazy.
 _MATERIALIZE = {"kl_post", "kl_votable", "kl_qkeys", "kl_pre", "kl_blocked", "kl_top"}
 #: Requests whose candidates DuckDB selects in one statement (bounds its memory).
-CANDIDATE_CHUNK = 5_000
+CANDIDATE_CHUNK = 2_500
 
 
 def _write_policy_tables(policy: CandidatePolicy, workdir: Path) -> dict[str, Path]:
@@ -412,20 +414,36 @@ def _candidate_sql(policy: CandidatePolicy, key_id: str) -> list[tuple[str, str]
     ]
 
 
-def _votes_sql(cap: int, lo: int, hi: int) -> str:
+def _votes_sql(cap: int, lo: int, hi: int, materialized: str = "MATERIALIZED") -> str:
     """Mirror of ``MatchIndex._candidates`` for requests lo <= qid < hi: the ``cap`` rows
-    with most votes (ties: lower row id), with the OR of their keys' reading masks."""
+    with most votes (ties: lower row id), with the OR of their keys' reading masks.
+
+    Rather than number every voted row, it finds per request the vote total at which
+    the ``cap``-th row falls (from a count of rows per total) and numbers only the rows
+    tied at that total.  ``materialized``: the engine's word for a common table
+    expression computed once ("" on Spark, which persists nothing by itself)."""
     return f"""
+        WITH votes AS {materialized} (
+            SELECT q.qid, k.rid, SUM(q.w) AS v, BIT_OR(q.mask) AS mask
+            FROM kl_qkeys q JOIN kl_votable k ON k.kid = q.kid
+            WHERE q.w IS NOT NULL AND q.qid >= {lo} AND q.qid < {hi}
+            GROUP BY q.qid, k.rid
+        ),
+        cut AS (
+            SELECT qid, v AS at, seen - c AS above FROM (
+                SELECT qid, v, c, SUM(c) OVER (PARTITION BY qid ORDER BY v DESC
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS seen
+                FROM (SELECT qid, v, COUNT(*) AS c FROM votes GROUP BY qid, v) h
+            ) t WHERE seen >= {cap} AND seen - c < {cap}
+        )
+        SELECT x.qid, x.rid, x.mask FROM votes x LEFT JOIN cut ON cut.qid = x.qid
+        WHERE cut.at IS NULL OR x.v > cut.at
+        UNION ALL
         SELECT qid, rid, mask FROM (
-            SELECT qid, rid, mask,
-                ROW_NUMBER() OVER (PARTITION BY qid ORDER BY votes DESC, rid) AS rn
-            FROM (
-                SELECT q.qid, k.rid, SUM(q.w) AS votes, BIT_OR(q.mask) AS mask
-                FROM kl_qkeys q JOIN kl_votable k ON k.kid = q.kid
-                WHERE q.w IS NOT NULL AND q.qid >= {lo} AND q.qid < {hi}
-                GROUP BY q.qid, k.rid
-            ) v
-        ) t WHERE rn <= {cap}
+            SELECT x.qid, x.rid, x.mask, cut.above,
+                ROW_NUMBER() OVER (PARTITION BY x.qid ORDER BY x.rid) AS rn
+            FROM votes x JOIN cut ON cut.qid = x.qid AND x.v = cut.at
+        ) t WHERE rn <= {cap} - above
         """
 
 
@@ -463,7 +481,10 @@ def _select_candidates(engine: Any, policy: CandidatePolicy, n_requests: int) ->
     for name, sql in _candidate_sql(policy, engine.key_id):
         engine.create(name, sql, materialize=name in _MATERIALIZE)
     chunk = CANDIDATE_CHUNK if engine.name == "duckdb" else max(n_requests, 1)
-    parts = [_votes_sql(policy.cap, lo, lo + chunk) for lo in range(0, n_requests, chunk)]
+    parts = [
+        _votes_sql(policy.cap, lo, lo + chunk, engine.materialized)
+        for lo in range(0, n_requests, chunk)
+    ]
     engine.create_from_parts("kl_pre", [*parts, _fallback_sql(policy.cap)])
     engine.create("kl_blocked", _BLOCKED_SQL, materialize=True)
     return int(engine.scalar("SELECT COUNT(*) FROM kl_blocked"))

@@ -10,6 +10,7 @@ with the birth period::
     fb:<family>|<period>  gb:<given>|<period>
     fa:<family>|<father>  ga:<given>|<father>      d:<birth date>
     fib:<family>|<given's first letter>|<period>   gib:<given>|<family's first letter>|<period>
+        (and with an empty period, looked up by requests that give no birth year)
     ab:<father>|<period>  pb:<birth place>|<period>  am:<father>|<mother>
 
 Records without a birth date are filed under the period ``?`` so that a request with a
@@ -189,6 +190,8 @@ def _keys(
     father: NameFeat | None,
     buckets: Sequence[str],
     out: set[str],
+    *,
+    undated: bool,
 ) -> None:
     gk = given.keys if given is not None else ()
     fk = family.keys if family is not None else ()
@@ -212,18 +215,29 @@ def _keys(
             if b != MISSING_BUCKET:
                 out.add(f"gb:{g}|{b}")
     # one name and the other's first letter, by period: a typo in the other name (Hsanieh
-    # for Hanieh, Kaprimi for Karimi) still finds the person among a few dozen namesakes
-    for b in buckets:
+    # for Hanieh, Kaprimi for Karimi) still finds the person among a few dozen namesakes;
+    # without the period (``undated``) for a request that gives no birth year
+    periods = [*buckets, ""] if undated else buckets
+    g_initials = _initials(given)
+    f_initials = _initials(family)
+    for b in periods:
         for f in fk:
-            for i in _initials(gk):
+            for i in g_initials:
                 out.add(f"fib:{f}|{i}|{b}")
         for g in gk:
-            for i in _initials(fk):
+            for i in f_initials:
                 out.add(f"gib:{g}|{i}|{b}")
 
 
-def _initials(keys: Iterable[str]) -> set[str]:
-    return {k[0] for k in keys if k}
+def _initials(name: NameFeat | None) -> set[str]:
+    """First letters of a name's keys, and ``'`` when it begins on a vowel (or may: a
+    typo right after the vowel, Acda for Aida, leaves the first consonant unknown)."""
+    if name is None:
+        return set()
+    out = {k[0] for k in name.keys if k}
+    if name.onset != "c":
+        out.add("'")
+    return out
 
 
 def _other_keys(p: PreparedRecord, buckets: Sequence[str], out: set[str]) -> None:
@@ -256,7 +270,7 @@ def row_keys(prepared: PreparedRecord, variant: NameVariant) -> set[str]:
     """Keys under which one registry row (a name variant of a person) is filed."""
     out: set[str] = set()
     buckets = _record_buckets(prepared.birth)
-    _keys(variant.given, variant.family, prepared.father, buckets, out)
+    _keys(variant.given, variant.family, prepared.father, buckets, out, undated=True)
     _day_key(prepared.birth, out)
     _other_keys(prepared, buckets, out)
     return out
@@ -304,7 +318,7 @@ def request_keys(request: PersonRecord | PreparedRecord) -> list[str]:
     out: set[str] = set()
     buckets = _request_buckets(p.birth)
     for v in p.variants:
-        _keys(v.given, v.family, p.father, buckets, out)
+        _keys(v.given, v.family, p.father, buckets, out, undated=p.birth is None)
     _day_key(p.birth, out)
     _other_keys(p, buckets, out)
     return sorted(out)
@@ -320,7 +334,7 @@ def request_key_variants(request: PersonRecord | PreparedRecord) -> dict[str, in
     buckets = _request_buckets(p.birth)
     for i, v in enumerate(p.variants):
         keys: set[str] = set()
-        _keys(v.given, v.family, p.father, buckets, keys)
+        _keys(v.given, v.family, p.father, buckets, keys, undated=p.birth is None)
         _day_key(p.birth, keys)
         _other_keys(p, buckets, keys)
         bit = 1 << i

@@ -148,6 +148,11 @@ def _token_loose(tok: str) -> tuple[tuple[str, str], ...]:
         for split in (False, True):
             for sk in _loose_forms(skeleton_code(c, split=split)):
                 out[(_onset_of_code(c), sk)] = None
+    if tok.isascii() and tok[:2] in _DIGRAPH_READINGS and len(tok) > 2 and tok[2] not in "aeiouy":
+        # no Persian word begins with two consonants: Zhra is z+h (زهرا), not ژ
+        for c, _ in code_variants(tok[0] + "'" + tok[1:]):
+            for sk in _loose_forms(skeleton_code(c)):
+                out[(_onset_of_code(c), sk)] = None
     if tok.isascii() and len(tok) > 2 and tok[0] in "iou":
         # a romaniser's vowel for an initial consonant ی/و: Isna یسنا, Oisi ویسی
         alt = ("y" if tok[0] == "i" else "v") + tok[1:]
