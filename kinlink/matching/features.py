@@ -133,6 +133,7 @@ class NameFeat:
     onset: str = ""  # "v": begins with a vowel (or alef/ain), "c": with a consonant, "": unknown
     codes: tuple[str, ...] = ()  # kinlink.names.strict_codes: long vowels kept, sorted
     loose: tuple[str, ...] = ()  # kinlink.names.loose_skeletons, onset-tagged, sorted
+    tail: str = ""  # kinlink.names.name_tail: a compound's second part, a suffix, "i"
 
     def spelled(self, other: NameFeat) -> tuple[str | None, str | None]:
         """The two forms compared letter by letter: the normalised letters when both are
@@ -192,6 +193,12 @@ def _with_onset(skel: str, on: str) -> tuple[str, ...]:
     return (f"{on}|{skel}",) if on else (f"v|{skel}", f"c|{skel}")
 
 
+def tails_differ(a: str, b: str) -> bool:
+    """Both names end in a known way and the endings differ (mirrored in the index and
+    the SQL)."""
+    return bool(a) and bool(b) and a != b
+
+
 def onsets_differ(a: str, b: str) -> bool:
     """Both onsets are known and differ (mirrored in the index and the SQL)."""
     return bool(a) and bool(b) and a != b
@@ -244,6 +251,7 @@ def name_feat(text: str | None) -> NameFeat | None:
         onset(text),
         tuple(sorted(_names.strict_codes(text))),
         tuple(sorted(_names.loose_skeletons(text))),
+        _names.name_tail(text),
     )
 
 
@@ -261,9 +269,12 @@ def name_level(a: NameFeat | None, b: NameFeat | None, *, place: bool = False) -
         return "other_script"
     same_skel = a.skel is not None and a.skel == b.skel and not onsets_differ(a.onset, b.onset)
     jw = a.jw(b)
-    # a compound is not a spelling variant of its first part (Amirhossein, Amir), however
-    # high Jaro-Winkler's bonus for the shared beginning makes it
-    if same_skel or (jw >= JW_VARIANT and not is_part(*a.spelled(b))):
+    # a compound is not a spelling variant of its first part (Amirhossein, Amir), nor of
+    # another compound or suffixed name that ends otherwise (Amirmahdi, Amirmohammad;
+    # Jafarnezhad, Jafarnia), however high Jaro-Winkler's bonus for a shared beginning
+    if same_skel or (
+        jw >= JW_VARIANT and not is_part(*a.spelled(b)) and not tails_differ(a.tail, b.tail)
+    ):
         return "variant"
     if not set(a.loose).isdisjoint(b.loose):
         return "loose"

@@ -104,6 +104,7 @@ class _Vocab:
         "script",
         "skel",
         "skels",
+        "tail",
         "tfkey",
     )
 
@@ -122,6 +123,7 @@ class _Vocab:
             "skel": {},
             "script": {},
             "tfkey": {},
+            "tail": {},
         }
         self.norm = _Col(np.int32, -1)
         self.roman = _Col(np.int32, -1)
@@ -129,6 +131,7 @@ class _Vocab:
         self.script = _Col(np.int32, -1)
         self.tfkey = _Col(np.int32, -1)
         self.onset = _Col(np.int8, 0)  # 0 unknown, 1 vowel, 2 consonant
+        self.tail = _Col(np.int32, -1)  # code of NameFeat.tail, -1 for none
 
     def _code(self, kind: str, value: str | None, *, create: bool) -> int:
         if value is None:
@@ -162,6 +165,7 @@ class _Vocab:
             self.script.append(self._code("script", feat.script, create=True))
             self.tfkey.append(self._code("tfkey", feat.tfkey, create=True))
             self.onset.append(_ONSET_CODE[feat.onset])
+            self.tail.append(self._code("tail", feat.tail or None, create=True))
         return vid
 
     def query_codes(self, q: NameFeat) -> tuple[int, int, int, int]:
@@ -534,6 +538,9 @@ class MatchIndex:
             need = rest[~skel_eq[rest]]
             jw, part = self._jaro_winkler(q, u[need])
             variant = (jw >= JW_VARIANT) & ~part
+            if q.tail:
+                tails = voc.tail.data[u[need]]
+                variant &= (tails < 0) | (tails == voc._code("tail", q.tail, create=False))
             level[need[variant]] = _LEVEL_CODE["variant"]
             low = ~variant
             loose = low & _sharing(voc.loose_post, q.loose, u[need])

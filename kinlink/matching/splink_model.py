@@ -12,7 +12,7 @@ Columns of the tables given to Splink (one row per name reading)::
 
     unique_id, source_dataset, grp, vidx, penalty,
     <p>_norm, <p>_script, <p>_roman, <p>_spell, <p>_skel, <p>_nick, <p>_codes, <p>_loose
-        (lists of text), <p>_tf, <p>_onset
+        (lists of text), <p>_tf, <p>_onset, <p>_tail
         for p in gn (given), fn (family), fa (father), mo (mother), pl (birth place)
     birth_lo, birth_hi, birth_day, gender
 """
@@ -70,6 +70,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
             "loose",
             "tf",
             "onset",
+            "tail",
         )
     ),
     "birth_lo",
@@ -161,8 +162,12 @@ def _name_comparison(
         "other_script": (
             f"{p}_script_l <> {p}_script_r AND ({p}_roman_l = {p}_roman_r OR {overlap('codes')})"
         ),
-        # a compound is not a spelling variant of its first part (features.name_level)
-        "variant": f"{_same_skel_sql(p)} OR ({jw} >= {JW_VARIANT} AND NOT {_is_part_sql(a, b)})",
+        # a compound is not a spelling variant of its first part, nor of a name that ends
+        # otherwise (features.name_level)
+        "variant": (
+            f"{_same_skel_sql(p)} OR ({jw} >= {JW_VARIANT} AND NOT {_is_part_sql(a, b)}"
+            f" AND NOT ({p}_tail_l <> '' AND {p}_tail_r <> '' AND {p}_tail_l <> {p}_tail_r))"
+        ),
         "loose": overlap("loose"),
         "nickname": f"{overlap('nick')} OR {_is_part_sql(f'{p}_skel_l', f'{p}_skel_r')}",
         "close": f"{jw} >= {JW_CLOSE}",

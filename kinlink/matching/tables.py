@@ -53,6 +53,7 @@ VOCAB_SCHEMA = pa.schema(
         ("loose", pa.list_(pa.int64())),
         ("tf", pa.string()),
         ("onset", pa.string()),
+        ("tail", pa.string()),
     ]
 )
 
@@ -124,6 +125,7 @@ class FeatureTables:
             c[7].append(_hashed(feat.loose))
             c[8].append(feat.tfkey)
             c[9].append(feat.onset)
+            c[10].append(feat.tail)
             self._vocab.maybe_flush()
         return vid
 
@@ -200,6 +202,7 @@ def expand_sql(raw: str, vocab: str = "kl_vocab") -> str:
             f"{p}.loose AS {p}_loose",
             f"{p}.tf AS {p}_tf",
             f"{p}.onset AS {p}_onset",
+            f"{p}.tail AS {p}_tail",
             *(f"{p}.tf AS {tf_column(p, level)}" for level in TF_SUFFIX),
         ]
         joins.append(f"LEFT JOIN {vocab} {p} ON {p}.vid = r.{p}_id")

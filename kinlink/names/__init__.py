@@ -17,7 +17,7 @@ from .compounds import name_tokens
 from .keys import name_keys, skeleton
 from .nicknames import nickname_variants
 from .normalize import normalize
-from .readings import loose_skeletons, strict_codes
+from .readings import loose_skeletons, name_tail, strict_codes
 from .romanize import romanize
 from .scripts import Script, detect_script
 from .similarity import NameComparison, compare_names, name_similarity
@@ -30,6 +30,7 @@ __all__ = [
     "loose_skeletons",
     "name_keys",
     "name_similarity",
+    "name_tail",
     "name_tokens",
     "nickname_variants",
     "normalize",

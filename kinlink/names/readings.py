@@ -33,10 +33,10 @@ import re
 from functools import lru_cache
 from itertools import product
 
-from .compounds import HONORIFICS, name_parts
-from .transliterate import code, code_variants, collapse, skeleton_code
+from .compounds import HONORIFICS, name_parts, suffix_stem
+from .transliterate import code, code_variants, collapse, expand_code, skeleton_code
 
-__all__ = ["MAX_READINGS", "loose_skeletons", "strict_codes"]
+__all__ = ["MAX_READINGS", "loose_skeletons", "name_tail", "strict_codes"]
 
 #: Most readings kept per name (the product over its parts is cut here).
 MAX_READINGS = 16
@@ -216,3 +216,33 @@ def strict_codes(text: str) -> frozenset[str]:
         if len(out) >= MAX_READINGS:
             break
     return frozenset(out)
+
+
+_I_ENDINGS = ("i", "y", "ی")
+
+
+@lru_cache(maxsize=1 << 17)
+def name_tail(text: str) -> str:
+    """How a name ends, when that makes it a name of its own: the skeleton of the second
+    part of a compound (Amirmahdi → ``mhd``, Amirmohammad → ``mhmd``), of a family
+    name's suffix (Jafarnezhad → ``njd``, جعفرنیا → ``n``, Taherkhani → ``khn``), or
+    ``i`` for a name ending on -i (Sharifi, شریفی); "" otherwise.
+
+    Two names whose tails differ are different names however alike they look
+    (Jafarnezhad, Jafarnia; Mohammadali, Mohammadsaleh)."""
+    parts = name_parts(text)
+    if not parts:
+        return ""
+    tok, pieces = parts[-1]
+    if len(pieces) > 1:
+        return _skeleton(pieces[-1])
+    stem = suffix_stem(tok)
+    if stem is not None:
+        return _skeleton(tok[len(stem) :])
+    if len(tok) > 3 and tok.endswith(_I_ENDINGS) and tok[-2] not in "aeiouyاوی":
+        return "i"
+    return ""
+
+
+def _skeleton(token: str) -> str:
+    return expand_code(skeleton_code(code(token)))

@@ -48,13 +48,21 @@ PAIRS = [
     ("Isna", "یسنا", "loose"),
     ("Azadi", "Azizi", "different"),  # d and z stay apart
     ("Mhmd-por", "محمد پور", "variant"),  # spaces do not count
+    # names that end otherwise are other names, however alike they begin
+    ("Jafarnezhad", "Jafarnia", "!variant"),
+    ("امیرمهدی", "امیرمحمد", "!variant"),
+    ("Mohammadali", "Mohammadsaleh", "!variant"),
+    ("Sharifi", "Sharifnia", "!variant"),
+    ("Kairmi", "Karimi", "variant"),  # a typo still is a variant
 ]
 
 
 @pytest.mark.parametrize(("a", "b", "want"), PAIRS)
 def test_python_levels_of_tricky_pairs(a, b, want):
     level = name_level(name_feat(a), name_feat(b))
-    if want is not None:
+    if want is not None and want.startswith("!"):
+        assert level not in ("exact", "other_script", want[1:]), level
+    elif want is not None:
         assert level == want
     assert level == name_level(name_feat(b), name_feat(a))  # symmetric
 
