@@ -39,6 +39,7 @@ from .records import PersonRecord
 __all__ = [
     "BUCKET_SLACK",
     "BUCKET_YEARS",
+    "KEYS_VERSION",
     "SINGLE_NAME_KINDS",
     "CandidatePolicy",
     "NameVariant",
@@ -53,6 +54,9 @@ __all__ = [
     "single_name",
 ]
 
+#: The rules of :func:`record_keys` and :func:`request_keys`, numbered: a store that keeps
+#: keys (the Django side's PersonKey table) files everyone again when it changes.
+KEYS_VERSION = 2
 #: Key kinds with one name only (alone or with the birth period): they do not vote.
 SINGLE_NAME_KINDS = frozenset({"f", "g", "fb", "gb"})
 

@@ -12,9 +12,11 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Sum, Value, When
+from django.utils import timezone
 
 from kinlink.calendars import ApproxDate, InvalidDate, parse_birth_date
 from kinlink.matching.keys import (
+    KEYS_VERSION,
     CandidatePolicy,
     prepare,
     record_keys,
@@ -27,7 +29,7 @@ from kinlink.matching.search import Candidate as RankedCandidate
 from kinlink.matching.search import rank_candidates
 from kinlink.people.models import NameKind, Person
 
-from .models import Enquiry, EnquiryKey, PersonKey
+from .models import Enquiry, EnquiryKey, KeyIndex, PersonKey
 
 KEY_LENGTH = PersonKey._meta.get_field("key").max_length
 TOP_K = 10
@@ -244,3 +246,35 @@ def rebuild_person_keys(batch: int = 2000) -> int:
         store_person_keys(person)
         done += 1
     return done
+
+
+def rebuild_enquiry_keys(batch: int = 2000) -> int:
+    """File every open enquiry again (closed ones are filed under no key)."""
+    done = 0
+    for enquiry in Enquiry.objects.all().iterator(chunk_size=batch):
+        store_enquiry_keys(enquiry)
+        done += 1
+    return done
+
+
+def rebuild_all_keys() -> tuple[int, int]:
+    """File every person and enquiry under the current keys and record their version."""
+    persons = rebuild_person_keys()
+    enquiries = rebuild_enquiry_keys()
+    KeyIndex.objects.update_or_create(
+        pk=1, defaults={"version": KEYS_VERSION, "rebuilt_at": timezone.now()}
+    )
+    return persons, enquiries
+
+
+def keys_are_current() -> bool:
+    row = KeyIndex.objects.filter(pk=1).first()
+    return row is not None and row.version == KEYS_VERSION
+
+
+def ensure_keys_current() -> tuple[int, int] | None:
+    """After an upgrade that changed the matching keys, file everyone again; returns the
+    counts filed, or None when the stored keys were current."""
+    if keys_are_current():
+        return None
+    return rebuild_all_keys()

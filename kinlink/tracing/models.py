@@ -438,3 +438,14 @@ class TracingNotice(AuditedModel):
 
     def __str__(self) -> str:
         return f"notice {self.enquiry_id}"
+
+
+class KeyIndex(models.Model):
+    """Which version of the matching keys (kinlink.matching.keys.KEYS_VERSION) the
+    PersonKey and EnquiryKey rows were made with: one row."""
+
+    version = models.PositiveIntegerField(default=0)
+    rebuilt_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"matching keys v{self.version}"

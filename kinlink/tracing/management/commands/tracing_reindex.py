@@ -1,11 +1,14 @@
 from django.core.management.base import BaseCommand
 
-from kinlink.tracing.matching import rebuild_person_keys
+from kinlink.tracing.matching import rebuild_all_keys
 
 
 class Command(BaseCommand):
-    help = "File every person under their matching keys again (after an import or a names update)."
+    help = (
+        "File every person and open enquiry under their matching keys again (after an "
+        "import or a names update; `kinlink migrate` does it when the key rules change)."
+    )
 
     def handle(self, *args, **options) -> None:
-        done = rebuild_person_keys()
-        self.stdout.write(f"{done} persons filed")
+        persons, enquiries = rebuild_all_keys()
+        self.stdout.write(f"{persons} persons and {enquiries} enquiries filed")
