@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Sum, Value, When
 from django.utils import timezone
 
@@ -239,13 +239,44 @@ def rank_for_enquiry(enquiry: Enquiry, *, top_k: int = TOP_K) -> list[RankedCand
 
 
 def rebuild_person_keys(batch: int = 2000) -> int:
-    """File every person again (after an import, or when the name keys change)."""
+    """File every person again (after an import, or when the name keys change), a chunk
+    of persons per transaction; a merged record is filed under no key."""
     done = 0
-    queryset = Person.objects.filter(merged_into__isnull=True).prefetch_related("names")
+    queryset = (
+        Person.objects.filter(merged_into__isnull=True).prefetch_related("names").order_by("pk")
+    )
+    chunk: list[Person] = []
     for person in queryset.iterator(chunk_size=batch):
-        store_person_keys(person)
-        done += 1
+        chunk.append(person)
+        if len(chunk) >= batch:
+            done += _refile(chunk)
+            chunk = []
+    done += _refile(chunk)
+    PersonKey.objects.filter(person__merged_into__isnull=False).delete()
     return done
+
+
+@transaction.atomic
+def _refile(persons: list[Person]) -> int:
+    """store_person_keys for many persons at once, in plain SQL: the rows hold nothing
+    but a key, and a million persons file a few dozen million of them."""
+    if not persons:
+        return 0
+    rows = []
+    for person in persons:
+        record = person_record(person)
+        rows += [
+            (person.pk, key) for key in sorted({*_keys(record_keys(record)), *_tf_keys(record)})
+        ]
+    q = connection.ops.quote_name
+    table, person, key = q(PersonKey._meta.db_table), q("person_id"), q("key")
+    ids = [p.pk for p in persons]
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {person} IN ({marks})", ids)  # noqa: S608
+        insert = f"INSERT INTO {table} ({person}, {key}) VALUES (%s, %s)"  # noqa: S608
+        cursor.executemany(insert, rows)
+    return len(persons)
 
 
 def rebuild_enquiry_keys(batch: int = 2000) -> int:

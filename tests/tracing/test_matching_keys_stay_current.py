@@ -60,3 +60,21 @@ def test_a_typo_in_the_given_name_still_finds_the_person_among_many_namesakes(ke
     # the family name alone is too common here to vote; family + first letter + period is not
     assert sought.pk in ids
     assert len(ids) <= 5
+
+
+def test_refiling_everyone_stores_what_filing_each_person_stores(keeper):
+    people = [
+        _person(keeper, g, f, father="رضا") for g, f in (("سارا", "کریمی"), ("Reza", "Ahmadi"))
+    ]
+    expected = {p.pk: set(matching.store_person_keys(p)) for p in people}
+    expected_all = {
+        p.pk: set(PersonKey.objects.filter(person=p).values_list("key", flat=True)) for p in people
+    }
+    PersonKey.objects.all().delete()
+
+    matching.rebuild_person_keys(batch=1)  # one person per chunk, then the rest
+
+    for p in people:
+        stored = set(PersonKey.objects.filter(person=p).values_list("key", flat=True))
+        assert stored == expected_all[p.pk]
+        assert expected[p.pk] <= stored  # the blocking keys, beside the value counts
