@@ -21,8 +21,9 @@ token for the API:
 Phase 1 is the load alone; phase 2 is the same load while `kinlink link` links
 `--link-requests` enquiries (from the benchmark data) against the database registry in
 another process. Prints achieved requests per second, p50/p95/p99 and errors per endpoint,
-with the load average; the target is p95 under 300 ms with no error. Writes
-bench/out/load.json.
+with the load average and a calibration (CPU for a fixed piece of Python before and after
+each phase: the machine's speed at the time); the target is p95 under 300 ms with no
+error. Writes bench/out/load.json.
 """
 
 from __future__ import annotations
@@ -259,6 +260,25 @@ def _database_at_normal_priority(pgtmp: str) -> str:
     return f"database server moved from nice {before} to nice 0"
 
 
+def _calibrate() -> float:
+    """Milliseconds of CPU a fixed piece of pure Python takes here now (best of three),
+    measured before and after each phase, so that runs at different times or on different
+    machines can be compared: on the shared 2-core development machine (a virtual machine)
+    the same code took 250 to 470 ms within minutes, with nothing else running in it, and
+    every figure of a run moves with it."""
+
+    def work() -> int:
+        row = {"a": list(range(200)), "b": {"x": "y" * 50}}
+        return sum(len(json.dumps(row)) + i % 7 for i in range(20_000))
+
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        work()
+        best = min(best, time.process_time() - started)
+    return round(best * 1000, 1)
+
+
 def _free_port() -> int:
     import socket
 
@@ -321,6 +341,7 @@ def _phase(name: str, config: dict, work: Path) -> dict:
     path = work / f"{name}-config.json"
     path.write_text(json.dumps(config))
     print(f"phase {name}: {config['rate']} requests/s for {config['duration']} s ...", flush=True)
+    before = _calibrate()
     subprocess.run(
         [sys.executable, "-m", "bench.load", "--drive", str(path)],
         check=True,
@@ -329,12 +350,16 @@ def _phase(name: str, config: dict, work: Path) -> dict:
     )
     figures = json.loads((work / f"{name}.json").read_text())
     figures["load_average"] = _load()
+    figures["calibration_ms"] = [before, _calibrate()]
     _print(name, figures)
     return figures
 
 
 def _print(name: str, figures: dict) -> None:
-    print(f"\n{name}: {figures['seconds']} s, load average {figures['load_average']}")
+    print(
+        f"\n{name}: {figures['seconds']} s, load average {figures['load_average']}, "
+        f"calibration {' / '.join(map(str, figures['calibration_ms']))} ms before / after"
+    )
     print(f"{'endpoint':<16} {'req':>6} {'rps':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'err':>4}")
     for row in [*figures["endpoints"], figures["total"]]:
         print(

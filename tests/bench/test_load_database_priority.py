@@ -33,3 +33,9 @@ def test_a_niced_database_server_is_put_back_at_nice_0_or_the_run_says_so(tmp_pa
     finally:
         server.kill()
         server.wait()
+
+
+def test_the_calibration_is_milliseconds_of_cpu_for_a_fixed_piece_of_python():
+    from bench.load import _calibrate
+
+    assert 1 < _calibrate() < 60_000
