@@ -21,8 +21,9 @@ token for the API:
 Phase 1 is the load alone; phase 2 is the same load while `kinlink link` links
 `--link-requests` enquiries (from the benchmark data) against the database registry in
 another process. Prints achieved requests per second, p50/p95/p99 and errors per endpoint,
-with the load average; the target is p95 under 300 ms with no error. Writes
-bench/out/load.json.
+with the load average and a calibration (CPU for a fixed piece of Python before and after
+each phase: the machine's speed at the time); the target is p95 under 300 ms with no
+error. Writes bench/out/load.json.
 """
 
 from __future__ import annotations
@@ -234,6 +235,50 @@ def _identities(count: int, rng: random.Random) -> list[dict]:
     return identities
 
 
+def _database_at_normal_priority(pgtmp: str) -> str:
+    """The database server inherits the CPU priority of whatever started it: a cluster built
+    with `nice -n 10 python -m bench.large_registry --keep` serves every query at nice 10,
+    behind the web processes, which is not how a database runs in production. Put the
+    server and its processes back at nice 0 (allowed to root or with CAP_SYS_NICE); say what
+    it runs at."""
+    import psutil
+
+    try:
+        postmaster = int(Path(pgtmp, "data", "postmaster.pid").read_text().split()[0])
+        server = psutil.Process(postmaster)
+        processes = [server, *server.children(recursive=True)]
+    except (OSError, ValueError, IndexError, psutil.Error) as exc:
+        return f"database server priority unknown ({exc})"
+    before = server.nice()
+    if before == 0:
+        return "database server at nice 0"
+    try:
+        for process in processes:
+            process.nice(0)  # new backends fork from the server and inherit it
+    except psutil.Error as exc:
+        return f"database server at nice {before}: could not move it to 0 ({exc})"
+    return f"database server moved from nice {before} to nice 0"
+
+
+def _calibrate() -> float:
+    """Milliseconds of CPU a fixed piece of pure Python takes here now (best of three),
+    measured before and after each phase, so that runs at different times or on different
+    machines can be compared: on the shared 2-core development machine (a virtual machine)
+    the same code took 250 to 470 ms within minutes, with nothing else running in it, and
+    every figure of a run moves with it."""
+
+    def work() -> int:
+        row = {"a": list(range(200)), "b": {"x": "y" * 50}}
+        return sum(len(json.dumps(row)) + i % 7 for i in range(20_000))
+
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        work()
+        best = min(best, time.process_time() - started)
+    return round(best * 1000, 1)
+
+
 def _free_port() -> int:
     import socket
 
@@ -296,6 +341,7 @@ def _phase(name: str, config: dict, work: Path) -> dict:
     path = work / f"{name}-config.json"
     path.write_text(json.dumps(config))
     print(f"phase {name}: {config['rate']} requests/s for {config['duration']} s ...", flush=True)
+    before = _calibrate()
     subprocess.run(
         [sys.executable, "-m", "bench.load", "--drive", str(path)],
         check=True,
@@ -304,12 +350,16 @@ def _phase(name: str, config: dict, work: Path) -> dict:
     )
     figures = json.loads((work / f"{name}.json").read_text())
     figures["load_average"] = _load()
+    figures["calibration_ms"] = [before, _calibrate()]
     _print(name, figures)
     return figures
 
 
 def _print(name: str, figures: dict) -> None:
-    print(f"\n{name}: {figures['seconds']} s, load average {figures['load_average']}")
+    print(
+        f"\n{name}: {figures['seconds']} s, load average {figures['load_average']}, "
+        f"calibration {' / '.join(map(str, figures['calibration_ms']))} ms before / after"
+    )
     print(f"{'endpoint':<16} {'req':>6} {'rps':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'err':>4}")
     for row in [*figures["endpoints"], figures["total"]]:
         print(
@@ -377,6 +427,7 @@ def main(argv: list[str] | None = None) -> None:
             "duration": args.duration,
             "warmup": args.warmup,
         }
+        print(_database_at_normal_priority(state["pgtmp"]), flush=True)
         print(f"load average before: {_load()}", flush=True)
         report["alone"] = _phase("alone", config, work)
         if not args.no_link:

@@ -276,14 +276,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def _registry_from_database():
+    """Every live person, as plain rows of the columns the engine uses, a chunk at a time
+    (tracing.registry: a third of the database's CPU and a quarter of this process's that
+    model instances with prefetched names took)."""
     _setup_django()
-    from kinlink.people.models import Person
-    from kinlink.tracing.matching import person_record
+    from kinlink.tracing.registry import registry_records
 
-    persons = (
-        Person.objects.filter(merged_into__isnull=True).prefetch_related("names").order_by("pk")
-    )
-    return [person_record(p) for p in persons.iterator(chunk_size=2000)]
+    return list(registry_records())
 
 
 def lower_priority(steps: int) -> int:

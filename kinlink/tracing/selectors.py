@@ -88,7 +88,12 @@ def candidates_of(enquiry: Enquiry) -> QuerySet[Candidate]:
         .select_related("person", "decided_by")
         .only(*CANDIDATE_COLUMNS)
         .prefetch_related(
-            Prefetch("person__names", PersonName.objects.only(*CANDIDATE_NAME_COLUMNS))
+            # each person's names by id, as PersonName's default order (person, id) gives
+            # them, without joining the persons to sort by the person's own order
+            Prefetch(
+                "person__names",
+                PersonName.objects.only(*CANDIDATE_NAME_COLUMNS).order_by("person_id", "id"),
+            )
         )
         .order_by("-score", "id")
     )

@@ -419,6 +419,9 @@ def decide_candidate(*, user: User, candidate: Candidate, decision: str, reason:
 # -- verification --------------------------------------------------------------------------
 
 
+_UNREAD_CANDIDATE: Any = object()
+
+
 def confirmed_candidate(enquiry: Enquiry) -> Candidate | None:
     if enquiry.sought_person_id is None:
         return None
@@ -452,10 +455,13 @@ def _consents_moved_by_open_merges(person_ids) -> set[int]:
     return moved_ids
 
 
-def enquiry_verification(enquiry: Enquiry) -> Verification | None:
+def enquiry_verification(
+    enquiry: Enquiry, *, confirmed: Any = _UNREAD_CANDIDATE
+) -> Verification | None:
     """The verification in force: recorded on the confirmed candidate after its (latest)
-    confirmation. None means nothing may be disclosed beyond "not yet"."""
-    candidate = confirmed_candidate(enquiry)
+    confirmation. None means nothing may be disclosed beyond "not yet". `confirmed`: what
+    `confirmed_candidate(enquiry)` answered, when the caller has just asked it."""
+    candidate = confirmed_candidate(enquiry) if confirmed is _UNREAD_CANDIDATE else confirmed
     if candidate is None or candidate.decided_at is None:
         return None
     return candidate.verifications.filter(recorded_at__gte=candidate.decided_at).first()

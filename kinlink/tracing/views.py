@@ -53,13 +53,13 @@ from .selectors import (
 )
 
 
-def _enquiry_or_404(request: HttpRequest, pk: int) -> Enquiry:
+def _enquiry_or_404(request: HttpRequest, pk: int, *, only: tuple[str, ...] = ()) -> Enquiry:
+    """`only`: the columns to load (all, and all of the related records', when empty)."""
+    enquiries = enquiries_visible_to(request.user).select_related(
+        "enquirer", "sought_person", "caseworker"
+    )
     try:
-        return (
-            enquiries_visible_to(request.user)
-            .select_related("enquirer", "sought_person", "caseworker")
-            .get(pk=pk)
-        )
+        return (enquiries.only(*only) if only else enquiries).get(pk=pk)
     except Enquiry.DoesNotExist:
         # Same answer whether the enquiry exists or not: an id reveals nothing.
         raise Http404(_("No such enquiry in your caseload.")) from None
@@ -190,9 +190,28 @@ def enquiry_create(request: HttpRequest) -> HttpResponse:
     return render(request, "tracing/enquiry_form.html", {"form": form})
 
 
+# What a user is shown as (`display_name`: the full name, else the username).
+USER_SHOWN = ("id", "username", "first_name", "last_name")
+# The enquiry page prints every column of the enquiry but the enquirer's contact, and of the
+# records it joins only these: no sealed column, no password hash is loaded for it.
+DETAIL_COLUMNS = (
+    *(f.name for f in Enquiry._meta.concrete_fields if f.name != "enquirer_contact"),
+    "enquirer__id",
+    "enquirer__reference",
+    "sought_person__id",
+    *(f"caseworker__{column}" for column in USER_SHOWN),
+)
+STATUS_CHANGE_COLUMNS = ("id", "enquiry_id", "to_status", "outcome", "at", "by", "note")
+STATUS_CHANGE_COLUMNS += tuple(f"by__{column}" for column in USER_SHOWN)
+MESSAGE_COLUMNS = ("id", "enquiry_id", "direction", "text", "transcribed", "state", "author")
+MESSAGE_COLUMNS += ("written_at", "reviewed_by", "review_note")
+MESSAGE_COLUMNS += tuple(f"author__{column}" for column in USER_SHOWN)
+MESSAGE_COLUMNS += tuple(f"reviewed_by__{column}" for column in USER_SHOWN)
+
+
 @login_required
 def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    enquiry = _enquiry_or_404(request, pk)
+    enquiry = _enquiry_or_404(request, pk, only=DETAIL_COLUMNS)
     # The page shows no candidate's evidence (a JSON list per candidate): not loaded.
     candidates = shown_candidates(
         request.user, candidates_of(enquiry).defer("evidence"), channel="page"
@@ -222,18 +241,20 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             hidden_texts=hidden.get(candidate.person_id, []),
         )
     consent = services.enquiry_consent(enquiry)
+    confirmed = services.confirmed_candidate(enquiry)
     context = {
         "enquiry": enquiry,
-        "confirmed": services.confirmed_candidate(enquiry),
-        "verification": services.enquiry_verification(enquiry),
+        "confirmed": confirmed,
+        "verification": services.enquiry_verification(enquiry, confirmed=confirmed),
         "verification_form": VerificationForm(),
         "candidates": candidates,
-        "status_changes": enquiry.status_changes.select_related("by"),
+        "status_changes": enquiry.status_changes.select_related("by").only(*STATUS_CHANGE_COLUMNS),
         "consent": consent,
         # who delivered a message is not shown here: no join for it
         "family_messages": messages_of(enquiry)
         .select_related(None)
-        .select_related("author", "reviewed_by"),
+        .select_related("author", "reviewed_by")
+        .only(*MESSAGE_COLUMNS),
         "close_form": CloseForm(),
         "message_form": MessageForm(),
         "may_work": works_on_records(request.user.role),

@@ -61,3 +61,47 @@ def test_the_enquiry_page_shows_translated_labels_and_links(client, sara, enquir
     assert f'href="/fa/tracing/persons/{enquiry.enquirer_id}/"' in persian
     candidate = enquiry.candidates.order_by("-score").first()
     assert f'action="/en/tracing/candidates/{candidate.pk}/decide/"' in english
+
+
+def test_the_enquiry_page_loads_no_sealed_column_or_password_and_asks_the_confirmation_once(
+    client, sara, nadia, found, registered
+):
+    """Everything the page prints (who changed the status, who wrote and reviewed a message,
+    the verification, the consent) with only the columns it prints."""
+    from tests.tracing.conftest import consent
+
+    services.record_verification(
+        user=sara,
+        candidate=found.candidates.get(person=registered),
+        kind="recognised",
+        method="photo",
+        verified_on=found.created_at.date(),
+        note="recognised his photograph",
+    )
+    services.mark_person_asked(user=sara, enquiry=found, note="met at the office")
+    consent(found, sara, "messages")
+    message = services.write_message(
+        user=sara, enquiry=found, direction="to_sought", text="Everyone at home sends love."
+    )
+    services.review_message(user=nadia, message=message, approve=True, note="fine")
+    sara.first_name, sara.last_name = "Sara", "Amini"
+    sara.save(update_fields=["first_name", "last_name"])
+    client.force_login(sara)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/en/tracing/{found.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-verified="yes"' in html and 'data-consent="messages"' in html
+    assert "Everyone at home sends love." in html
+    assert f"Reviewed by {nadia.username}: <bdi>fine</bdi>" in html
+    assert html.count("Sara Amini") >= 3  # caseworker, status changes, message author
+    who = f'WHERE "accounts_user"."id" = {sara.pk} LIMIT 21'  # the logged-in user, by Django
+    page = [
+        sql
+        for sql in (q["sql"] for q in queries.captured_queries)
+        if "django_session" not in sql and not sql.endswith(who)
+    ]
+    for column in ("password", "contact", "last_known_location", "enquirer_contact"):
+        assert not [sql for sql in page if f'."{column}"' in sql], column
+    confirmations = [sql for sql in page if '"tracing_candidate"."decision" = ' in sql]
+    assert len(confirmations) == 1
