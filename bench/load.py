@@ -395,6 +395,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=8, help="threads per process")
     parser.add_argument("--link-requests", type=int, default=10_000)
     parser.add_argument(
+        "--link-threads", type=int, default=0, help="`kinlink link --threads` (0: its default)"
+    )
+    parser.add_argument(
         "--no-link", action="store_true", help="only the load alone (no linkage phase)"
     )
     parser.add_argument("--drive", help=argparse.SUPPRESS)
@@ -436,7 +439,8 @@ def main(argv: list[str] | None = None) -> None:
             link_log = open(work / "link.log", "w")  # noqa: SIM115
             started = time.monotonic()
             link = subprocess.Popen(
-                [*KINLINK, "link", str(requests_csv), "--out", str(work / "links.csv")],
+                [*KINLINK, "link", str(requests_csv), "--out", str(work / "links.csv")]
+                + (["--threads", str(args.link_threads)] if args.link_threads else []),
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=link_log,

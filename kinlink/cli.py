@@ -9,7 +9,9 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def _setup_django() -> None:
@@ -299,6 +301,21 @@ def lower_priority(steps: int) -> int:
     return niceness
 
 
+def stage_progress(bar: Any) -> Callable[[str, int, int], None]:
+    """A progress callback (stage, done, total) that drives one tqdm bar, starting it afresh
+    only when the stage changes (tqdm keeps "stage: " as its description, not "stage")."""
+    current: list[str] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if current != [stage]:
+            current[:] = [stage]
+            bar.set_description(stage)
+            bar.reset(total=total)
+        bar.update(done - bar.n)
+
+    return progress
+
+
 def cmd_link(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -322,6 +339,12 @@ def cmd_link(args: argparse.Namespace) -> int:
     if not 0 <= args.nice <= 19:
         print(f"error: --nice {args.nice}: give 0 to 19", file=sys.stderr)
         return 2
+    if args.threads is not None and args.threads < 1:
+        print(f"error: --threads {args.threads}: give at least 1", file=sys.stderr)
+        return 2
+    if args.threads is not None and args.backend != "duckdb":
+        print("error: --threads applies to the duckdb backend only", file=sys.stderr)
+        return 2
     lower_priority(args.nice)
     try:
         requests, errors = read_requests_csv(args.requests)
@@ -336,12 +359,7 @@ def cmd_link(args: argparse.Namespace) -> int:
     for error in errors:
         print(f"skipped {error}", file=sys.stderr)
     bar = tqdm(unit="row", file=sys.stderr, leave=False, dynamic_ncols=True)
-
-    def progress(stage: str, done: int, total: int) -> None:
-        if bar.desc != stage:
-            bar.set_description(stage)
-            bar.reset(total=total)
-        bar.update(done - bar.n)
+    progress = stage_progress(bar)
 
     results = link_batch(
         requests,
@@ -351,6 +369,7 @@ def cmd_link(args: argparse.Namespace) -> int:
         backend=args.backend,
         spark_master=args.spark_master,
         progress=progress,
+        threads=args.threads,
     )
     bar.close()
     # OUT.csv appears whole or not at all: a run killed half-way leaves only OUT.csv.partial,
@@ -613,6 +632,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--spark-master", default="local[2]", help="Spark master URL (default local[2])"
     )
     link.add_argument("--out", help="OUT.csv (default: standard output)")
+    link.add_argument(
+        "--threads",
+        type=int,
+        help="DuckDB threads (default: one per core); 1 beside a busy web server leaves it "
+        "the other cores and their caches",
+    )
     link.add_argument(
         "--nice",
         type=int,

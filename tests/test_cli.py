@@ -224,3 +224,26 @@ def test_link_runs_at_a_lower_cpu_priority_and_names_a_bad_nice_value(tmp_path):
     good = _run(["link", str(requests), "--registry", str(registry), "--nice", "5"], tmp_path)
     assert good.returncode == 0, good.stderr
     assert "R1,P1,1," in good.stdout
+
+
+def test_link_progress_starts_the_bar_afresh_only_when_the_stage_changes():
+    import io
+
+    from tqdm import tqdm
+
+    from kinlink.cli import stage_progress
+
+    out = io.StringIO()
+    bar = tqdm(file=out, mininterval=0, miniters=1)
+    progress = stage_progress(bar)
+    for done in (0, 250, 500, 750, 1000):
+        progress("registry features", done, 1000)
+    assert bar.n == 1000 and bar.total == 1000
+    progress("scoring", 0, 40)
+    progress("scoring", 10, 40)
+    assert (bar.n, bar.total) == (10, 40)
+    bar.close()
+    text = out.getvalue()
+    # one start at 0% per stage, never again within a stage
+    assert text.count("registry features:   0%") == 1
+    assert "registry features: 100%" in text and "scoring:  25%" in text

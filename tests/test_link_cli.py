@@ -81,3 +81,28 @@ def test_link_names_a_bad_parameter(tmp_path):
     assert result.returncode == 2 and "--threshold" in result.stderr
     missing = _run([str(tmp_path / "nope.csv"), "--registry", str(requests)], tmp_path)
     assert missing.returncode == 2 and "nope.csv" in missing.stderr
+
+
+def test_link_on_one_thread_gives_the_same_rows_and_names_a_bad_thread_count(tmp_path):
+    requests, registry = tmp_path / "req.csv", tmp_path / "reg.csv"
+    requests.write_text(HEADER + "r1,Husain,Mousavi,Reza,,1965,,M,Ahwaz\n", encoding="utf-8")
+    registry.write_text(
+        HEADER + "p1,حسین,موسوی,رضا,,1344,,M,اهواز\np2,Hossein,Mousavi,Ali,,1980,,M,Tehran\n",
+        encoding="utf-8",
+    )
+    outs = []
+    for extra in ([], ["--threads", "1"]):
+        out = tmp_path / f"out{len(outs)}.csv"
+        result = _run(
+            [str(requests), "--registry", str(registry), "--out", str(out), *extra], tmp_path
+        )
+        assert result.returncode == 0, result.stderr
+        outs.append(_rows(out))
+    assert outs[0] == outs[1] and outs[0][0]["person_id"] == "p1"
+    bad = _run([str(requests), "--registry", str(registry), "--threads", "0"], tmp_path)
+    assert bad.returncode == 2 and "--threads 0" in bad.stderr
+    spark = _run(
+        [str(requests), "--registry", str(registry), "--backend", "spark", "--threads", "2"],
+        tmp_path,
+    )
+    assert spark.returncode == 2 and "--threads" in spark.stderr
