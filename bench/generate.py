@@ -84,6 +84,12 @@ ENQUIRY_SOURCES = {
     "saara": 0.07,
 }
 ABSENT_SHARE = 0.25
+#: How an enquiry's given name, when compound (Mohammadreza), is sometimes its second part.
+COMPOUND_PART_SHARE = 0.15
+#: How often a family gives the birth year wrong, and by how much (bench/ambiguity.py
+#: reads these to compute the Bayes floor of the false alarms).
+YEAR_OFF_SHARE = 0.3
+YEAR_OFFSETS = (-3, -2, -1, -1, 1, 1, 2, 3)
 LATIN_FOLD_P = 0.7  # share of table renderings typed without diacritics
 
 
@@ -465,7 +471,7 @@ def generate(
         src = choose(train_sources if split == "train" else enq_sources)
         noise: list[str] = []
         given_idx = p.given
-        if given_idx in compounds and rng.random() < 0.15:
+        if given_idx in compounds and rng.random() < COMPOUND_PART_SHARE:
             given_idx = compounds[given_idx][1]  # called by the second part (Reza)
             noise.append("compound-part")
         given, used = vt.pick(given_idx, src, rng)
@@ -499,8 +505,8 @@ def generate(
             birth = ""
             noise.append("no-birth")
         else:
-            if rng.random() < 0.3:
-                year += rng.choice([-3, -2, -1, -1, 1, 1, 2, 3])
+            if rng.random() < YEAR_OFF_SHARE:
+                year += rng.choice(YEAR_OFFSETS)
                 noise.append("year-off")
             if rng.random() < 0.2:
                 birth = str(solar_hijri(p.birth)[0] + (year - p.birth.year))
@@ -574,6 +580,8 @@ def generate(
         "registry_sources": reg_sources,
         "enquiry_sources": enq_sources,
         "lexicon_names": len(entities),
+        # compound given name -> its second part, as lexicon numbers (bench/ambiguity.py)
+        "compound_parts": sorted([full, part] for full, (_, part) in compounds.items()),
         "seconds": round(time.time() - t0, 1),
     }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))

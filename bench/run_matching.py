@@ -526,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(r)
         print_table(results)
         if (data_dir / "registry_truth.parquet").exists():
-            from bench.ambiguity import ceiling
+            from bench.ambiguity import bayes_floor, ceiling, floor_line
 
             c = ceiling(size, a.requests)
             print(
@@ -535,6 +535,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"for a perfect name matcher: {100 * c['recall_at_1_bound']:.1f}% "
                 f"(python -m bench.ambiguity)"
             )
+            print(floor_line(bayes_floor(data_dir, "eval", a.requests)))
         for r in results:
             print_misses(r)
             print_false_alarms(r)
