@@ -84,7 +84,7 @@ ENQUIRY_SOURCES = {
     "saara": 0.07,
 }
 ABSENT_SHARE = 0.25
-#: How an enquiry's given name, when compound (Mohammadreza), is sometimes its second part.
+#: How often an enquiry gives a compound given name (Mohammadreza) by its second part (Reza).
 COMPOUND_PART_SHARE = 0.15
 #: How often a family gives the birth year wrong, and by how much (bench/ambiguity.py
 #: reads these to compute the Bayes floor of the false alarms).
