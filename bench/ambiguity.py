@@ -126,16 +126,16 @@ def _compound_parts(data_dir: Path) -> list[tuple[int, int]]:
     return [(a, b) for a, (_, b) in compound_parts(entities).items()]
 
 
-def bayes_floor(data_dir: Path, split: str = "eval", n_requests: int | None = None) -> dict:
-    """The generator's exact posterior for every (enquiry, registry person): false
-    alarms, precision and recall at score >= THRESHOLD, recall@1 (see the module doc).
+SPLITS = ("eval", "train")
 
-    A registry person j has likelihood ratio P(enquiry | about j) / P(enquiry | about
-    nobody in the registry), a product over the fields both sides recorded: 1/f(v) for
-    an equal value v of frequency f and 0 for a different one (names, father, mother,
-    place); for the birth year P(stated - true) / P(stated). With N persons and prior
-    p that the person is present, j's posterior is (p/N) LR_j / ((1 - p) + (p/N) sum LR).
-    """
+
+def _load_truth(data_dir: Path, split: str, n_requests: int | None) -> duckdb.DuckDBPyConnection:
+    """Tables reg, enq (the split's enquiries with their true person) and comp."""
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
+    for name in ("registry_truth.parquet", "enquiries_truth.parquet", "enquiries.parquet"):
+        if not (data_dir / name).exists():
+            raise SystemExit(f"{data_dir / name} is missing: run python -m bench.generate")
     con = duckdb.connect()
     con.execute("set enable_progress_bar = false")
     # the SQL below is built from this benchmark's own file paths and column names
@@ -151,37 +151,46 @@ def bayes_floor(data_dir: Path, split: str = "eval", n_requests: int | None = No
     )
     con.execute("create table comp(full_name bigint, part bigint)")
     con.executemany("insert into comp values (?, ?)", _compound_parts(data_dir))
-    n_persons = con.execute("select count(*) from reg").fetchone()[0]
+    return con
 
-    def freq(col: str) -> dict[int, float]:
-        sql = f"select {col}, count(*) from reg where {col} <> -1 group by 1"  # noqa: S608
-        rows = con.execute(sql).fetchall()
-        total = sum(n for _, n in rows)
-        return {v: n / total for v, n in rows}
 
-    f_given, f_family = freq("given"), freq("family")
-    f_other = {"father": freq("father"), "mother": freq("mother"), "place": freq("place")}
-    part_of = dict(con.execute("select full_name, part from comp").fetchall())
-    # P(an enquiry states given name g | nobody in the registry)
-    p_given: dict[int, float] = defaultdict(float)
+def _frequencies(con: duckdb.DuckDBPyConnection, col: str) -> dict[int, float]:
+    """Share of each recorded value of a registry column."""
+    sql = f"select {col}, count(*) from reg where {col} <> -1 group by 1"  # noqa: S608
+    rows = con.execute(sql).fetchall()
+    total = sum(n for _, n in rows)
+    return {v: n / total for v, n in rows}
+
+
+def _given_name_prior(f_given: dict[int, float], part_of: dict[int, int]) -> dict[int, float]:
+    """P(an enquiry states given name g | it is about nobody in the registry)."""
+    prior: dict[int, float] = defaultdict(float)
     for g, f in f_given.items():
         if g in part_of:
-            p_given[g] += f * (1 - COMPOUND_PART_SHARE)
-            p_given[part_of[g]] += f * COMPOUND_PART_SHARE
+            prior[g] += f * (1 - COMPOUND_PART_SHARE)
+            prior[part_of[g]] += f * COMPOUND_PART_SHARE
         else:
-            p_given[g] += f
-    kernel = _year_kernel()
-    years = dict(
-        con.execute(
-            "select birth_year, count(*) from reg where birth_year <> -1 group by 1"
-        ).fetchall()
-    )
-    n_years = sum(years.values())
-    p_year: dict[int, float] = defaultdict(float)
-    for y, n in years.items():
-        for off, k in kernel.items():
-            p_year[y + off] += n / n_years * k
+            prior[g] += f
+    return prior
 
+
+def _year_prior(f_year: dict[int, float], kernel: dict[int, float]) -> dict[int, float]:
+    """P(an enquiry states year y | it is about nobody in the registry)."""
+    prior: dict[int, float] = defaultdict(float)
+    for y, f in f_year.items():
+        for off, k in kernel.items():
+            prior[y + off] += f * k
+    return prior
+
+
+def _likelihood_ratios(con: duckdb.DuckDBPyConnection) -> tuple[dict, dict]:
+    """(request -> true person id, request -> [(LR, person id)] of persons with LR > 0)."""
+    part_of = dict(con.execute("select full_name, part from comp").fetchall())
+    p_given = _given_name_prior(_frequencies(con, "given"), part_of)
+    f_family = _frequencies(con, "family")
+    f_other = {f: _frequencies(con, f) for f in ("father", "mother", "place")}
+    kernel = _year_kernel()
+    p_year = _year_prior(_frequencies(con, "birth_year"), kernel)
     rows = con.execute(
         """select e.request_id, e.true_person_id, e.given, e.family, e.father, e.mother,
                   e.place, e.year, r.person_id, r.given, r.father, r.mother, r.place,
@@ -197,16 +206,33 @@ def bayes_floor(data_dir: Path, split: str = "eval", n_requests: int | None = No
             continue
         if rg == g:
             lr = 1.0 - (COMPOUND_PART_SHARE if rg in part_of else 0.0)
-        else:
+        else:  # the enquiry gives the second part of the person's compound name
             lr = COMPOUND_PART_SHARE
         lr /= p_given[g] * f_family[fam]
         for name, ev, rv in (("father", fa, rfa), ("mother", mo, rmo), ("place", pl, rpl)):
             if ev != -1 and rv != -1:
                 lr *= 1.0 / f_other[name][ev] if ev == rv else 0.0
         if yr != -1 and ryr != -1:
-            lr *= kernel.get(yr - ryr, 0.0) / p_year[yr]
+            off = kernel.get(yr - ryr, 0.0)
+            lr *= off / p_year[yr] if off else 0.0
         if lr > 0:
             ratios[rid].append((lr, pid))
+    return truth, ratios
+
+
+def bayes_floor(data_dir: Path, split: str = "eval", n_requests: int | None = None) -> dict:
+    """The generator's exact posterior for every (enquiry, registry person): false
+    alarms, precision and recall at score >= THRESHOLD, recall@1 (see the module doc).
+
+    A registry person j has likelihood ratio P(enquiry | about j) / P(enquiry | about
+    nobody in the registry), a product over the fields both sides recorded: 1/f(v) for
+    an equal value v of frequency f and 0 for a different one (names, father, mother,
+    place); for the birth year P(stated - true) / P(stated). With N persons and prior
+    p that the person is present, j's posterior is (p/N) LR_j / ((1 - p) + (p/N) sum LR).
+    """
+    con = _load_truth(data_dir, split, n_requests)
+    n_persons = con.execute("select count(*) from reg").fetchone()[0]
+    truth, ratios = _likelihood_ratios(con)
     prior = 1.0 - ABSENT_SHARE
     n_absent = n_present = above_true = above_false = first = 0
     alarms: list[str] = []

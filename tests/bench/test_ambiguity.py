@@ -132,3 +132,13 @@ def test_namesakes_share_the_posterior(data_dir):
     pq.write_table(pa.Table.from_pylist(reg), data_dir / "registry_truth.parquet")
     r = bayes_floor(data_dir, "eval")
     assert "R0" not in r["false_alarm_requests"]
+
+
+def test_a_wrong_split_or_a_missing_truth_file_is_named(data_dir):
+    from bench.ambiguity import bayes_floor
+
+    with pytest.raises(ValueError, match=r"split must be one of .*'test'"):
+        bayes_floor(data_dir, "test")
+    (data_dir / "enquiries_truth.parquet").unlink()
+    with pytest.raises(SystemExit, match=r"enquiries_truth\.parquet is missing"):
+        bayes_floor(data_dir, "eval")
