@@ -20,6 +20,7 @@ _NAME_TEXT = {
     "loose": "another transliteration",
     "nickname": "nickname",
     "close": "similar spelling",
+    "faint": "one consonant apart",
     "different": "different",
 }
 _PLACE_TEXT = {**_NAME_TEXT}

@@ -2,11 +2,12 @@
 
 Each field of a pair of records is put into one *comparison level* (for a name: the same
 text, the same name in another script, a spelling variant, a nickname or part of the
-name, a close spelling, different, or missing).  The levels are defined on a handful of
-precomputed features of each value (:class:`NameFeat`) so that the very same rules can
-be written in SQL for batch linkage with Splink (:mod:`kinlink.matching.splink_model`)
-and in Python for interactive search here.  If you change a rule here, change it there
-too; ``tests/matching`` checks that both give the same levels.
+name, a close spelling, a faint likeness, different, or missing).  The levels are
+defined on a handful of precomputed features of each value (:class:`NameFeat`) so that
+the very same rules can be written in SQL for batch linkage with Splink
+(:mod:`kinlink.matching.splink_model`) and in Python for interactive search here.  If
+you change a rule here, change it there (and in :mod:`kinlink.matching.index`) too;
+``tests/matching`` checks that they all give the same levels.
 
 The features themselves come from :mod:`kinlink.names` (normalisation, romanisation,
 cross-script skeletons, keys, nickname variants); nothing name-specific is decided here.
@@ -19,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from kinlink.calendars import ApproxDate
 
@@ -28,6 +29,8 @@ from . import _names
 __all__ = [
     "ARABIC_SCRIPT",
     "BIRTH_LEVELS",
+    "FAINT_MAX_EDITS",
+    "FAINT_MIN_LEN",
     "FIELDS",
     "FIELD_LABELS",
     "GENDER_LEVELS",
@@ -44,6 +47,7 @@ __all__ = [
     "NameFeat",
     "birth_feat",
     "birth_level",
+    "faint",
     "gender_level",
     "is_part",
     "name_feat",
@@ -56,6 +60,10 @@ __all__ = [
 #: neighbourhood); they were not tuned on any benchmark.
 JW_VARIANT = 0.9
 JW_CLOSE = 0.8
+#: The "faint" level (:func:`faint`): skeletons this many letters apart at most (and
+#: not the same), the longer one at least this long.
+FAINT_MAX_EDITS = 1
+FAINT_MIN_LEN = 2
 
 MISSING = "missing"
 NAME_LEVELS: tuple[str, ...] = (
@@ -65,6 +73,7 @@ NAME_LEVELS: tuple[str, ...] = (
     "loose",
     "nickname",
     "close",
+    "faint",
     "different",
 )
 PLACE_LEVELS: tuple[str, ...] = (
@@ -282,7 +291,21 @@ def name_level(a: NameFeat | None, b: NameFeat | None, *, place: bool = False) -
         return "nickname"
     if jw >= JW_CLOSE:
         return "close"
+    if not place and faint(a.skel, b.skel):
+        return "faint"
     return "different"
+
+
+def faint(a: str | None, b: str | None) -> bool:
+    """Two consonant skeletons of two letters or more, one letter apart (one letter
+    added, dropped or changed: Yusi/یوسف ys/ysf, Gwirz/Goudarz grz/gdrz).  A typo on top
+    of a transliteration lands here far more often than a different name does, so names
+    at this level are weaker evidence against a match than plainly different ones, and
+    plainly different ones are stronger.  The same skeleton with another onset
+    (Ehsan/Hasan) stays different.  Mirrors the SQL and the index."""
+    if not a or not b or max(len(a), len(b)) < FAINT_MIN_LEN:
+        return False
+    return 0 < Levenshtein.distance(a, b, score_cutoff=FAINT_MAX_EDITS) <= FAINT_MAX_EDITS
 
 
 #: Shortest skeleton that counts as a part of a compound name ("Mahdi" in "Amirmahdi").

@@ -30,13 +30,15 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import JaroWinkler, Levenshtein
 from rapidfuzz.process import cdist
 
 from .explain import explain_levels
 from .features import (
     ARABIC_SCRIPT,
     BIRTH_LEVELS,
+    FAINT_MAX_EDITS,
+    FAINT_MIN_LEN,
     JW_CLOSE,
     JW_VARIANT,
     NAME_LEVELS,
@@ -555,11 +557,31 @@ class MatchIndex:
                     hit |= _is_part_vec(q.skel, skels)
                 level[need[low_pos[hit]]] = _LEVEL_CODE["nickname"]
                 low[low_pos[hit]] = False
-            level[need[low & (jw >= JW_CLOSE)]] = _LEVEL_CODE["close"]
+            close = low & (jw >= JW_CLOSE)
+            level[need[close]] = _LEVEL_CODE["close"]
+            if not place and q.skel:
+                below = np.flatnonzero(low & ~close)
+                level[need[below[self._faint(q.skel, u[need[below]])]]] = _LEVEL_CODE["faint"]
         w = self._level_weights(fld, q, u, level, place)
         out = np.zeros(len(uniq), dtype=np.float64)
         out[present] = w
         return out[inv]
+
+    def _faint(self, q_skel: str, ids: np.ndarray) -> np.ndarray:
+        """features.faint of a query skeleton against the values ``ids``."""
+        if not len(ids):
+            return np.zeros(0, dtype=bool)
+        skels = self._vocab.skels.data[ids]
+        dist = cdist(
+            [q_skel],
+            skels,
+            scorer=Levenshtein.distance,
+            dtype=np.int32,
+            score_cutoff=FAINT_MAX_EDITS,
+        )[0]
+        lens = np.char.str_len(skels.astype(str))
+        long_enough = np.maximum(lens, len(q_skel)) >= FAINT_MIN_LEN
+        return (lens > 0) & long_enough & (dist > 0) & (dist <= FAINT_MAX_EDITS)
 
     def _jaro_winkler(self, q: NameFeat, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """features.NameFeat.jw of a query value against the values ``ids``, and whether

@@ -45,7 +45,8 @@ __all__ = ["A_PRIORI_M", "ModelParams", "TermFrequencies", "logit", "sigmoid"]
 #:   "exact";
 #: - a fifth are different Latin (or Arabic/Persian) spellings ("variant"), a few
 #:   percent transliterations that confuse letters ("loose": Rida, Ikbar Bur, Thrny);
-#: - a few percent nicknames or partial names, typos ("close"), and plain errors;
+#: - a few percent nicknames or partial names, typos ("close"; "faint" when a typo meets
+#:   a transliteration), and plain errors;
 #: - fathers', mothers' names and places are noted less carefully (more "different";
 #:   a province for a town, a full name for a given name);
 #: - families usually know the birth year, often only roughly: most pairs agree on
@@ -59,7 +60,8 @@ A_PRIORI_M: dict[str, dict[str, float]] = {
         "loose": 0.03,
         "nickname": 0.03,
         "close": 0.03,
-        "different": 0.04,
+        "faint": 0.03,
+        "different": 0.01,
     },
     "family_name": {
         "exact": 0.38,
@@ -68,7 +70,8 @@ A_PRIORI_M: dict[str, dict[str, float]] = {
         "loose": 0.03,
         "nickname": 0.02,
         "close": 0.03,
-        "different": 0.03,
+        "faint": 0.02,
+        "different": 0.01,
     },
     "father_name": {
         "exact": 0.34,
@@ -77,7 +80,8 @@ A_PRIORI_M: dict[str, dict[str, float]] = {
         "loose": 0.02,
         "nickname": 0.02,
         "close": 0.03,
-        "different": 0.14,
+        "faint": 0.04,
+        "different": 0.10,
     },
     "mother_name": {
         "exact": 0.31,
@@ -86,7 +90,8 @@ A_PRIORI_M: dict[str, dict[str, float]] = {
         "loose": 0.02,
         "nickname": 0.02,
         "close": 0.04,
-        "different": 0.19,
+        "faint": 0.05,
+        "different": 0.14,
     },
     "birth": {
         "same_day": 0.20,

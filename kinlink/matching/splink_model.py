@@ -27,6 +27,8 @@ from splink import SettingsCreator
 
 from .features import (
     BIRTH_LEVELS,
+    FAINT_MAX_EDITS,
+    FAINT_MIN_LEN,
     JW_CLOSE,
     JW_VARIANT,
     LEVELS,
@@ -171,6 +173,12 @@ def _name_comparison(
         "loose": overlap("loose"),
         "nickname": f"{overlap('nick')} OR {_is_part_sql(f'{p}_skel_l', f'{p}_skel_r')}",
         "close": f"{jw} >= {JW_CLOSE}",
+        # features.faint: skeletons one letter apart, the longer of two letters or more
+        "faint": (
+            f"{p}_skel_l <> '' AND {p}_skel_r <> ''"
+            f" AND GREATEST(LENGTH({p}_skel_l), LENGTH({p}_skel_r)) >= {FAINT_MIN_LEN}"
+            f" AND levenshtein({p}_skel_l, {p}_skel_r) BETWEEN 1 AND {FAINT_MAX_EDITS}"
+        ),
     }
     levels: list[cll.ComparisonLevelCreator] = [
         cll.CustomLevel(f"{p}_norm_l IS NULL OR {p}_norm_r IS NULL", "missing").configure(

@@ -46,7 +46,13 @@ PAIRS = [
     ("Khmly", "کمالی", "loose"),
     ("Thrny", "تهرانی", "other_script"),
     ("Isna", "یسنا", "loose"),
-    ("Azadi", "Azizi", "different"),  # d and z stay apart
+    ("Azadi", "Azizi", "faint"),  # d and z stay apart: one consonant apart
+    # a typo on top of a transliteration: skeletons one letter apart, not plainly different
+    ("Yusi", "یوسف", "faint"),
+    ("Gwirz", "Goudarz", "faint"),
+    ("هنی", "هدی", "faint"),
+    ("Baharah", "Parisa", "different"),
+    ("Benyamin", "علی اکبر", "different"),
     ("Mhmd-por", "محمد پور", "variant"),  # spaces do not count
     # names that end otherwise are other names, however alike they begin
     ("Jafarnezhad", "Jafarnia", "!variant"),

@@ -72,3 +72,14 @@ def test_fields_missing_on_both_sides_are_not_mentioned():
     q = MatchRequest("q", "Ali", "Karimi")
     c = _explain(q, rec)
     assert c.explanation == "family name: same; given name: same"
+
+
+def test_a_typo_on_a_transliteration_is_faint_and_weighs_less_than_a_different_name():
+    rec = PersonRecord("p", "یوسف", "Karimi", birth=parse_birth_date("1970"))
+    typo = _explain(MatchRequest("q", "Yusi", "Karimi", birth=parse_birth_date("1970")), rec)
+    other = _explain(MatchRequest("q", "Parisa", "Karimi", birth=parse_birth_date("1970")), rec)
+    assert "given name: one consonant apart" in typo.explanation
+    assert "given name: different" in other.explanation
+    weight = {c: {e.field: e.weight for e in c.evidence}["given_name"] for c in (typo, other)}
+    assert weight[other] < min(weight[typo], -5)
+    assert other.score < typo.score
