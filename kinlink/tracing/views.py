@@ -23,6 +23,7 @@ from kinlink.people.selectors import (
 )
 
 from . import services
+from .explanations import translated_explanation
 from .exports import FORMATS
 from .forms import (
     CaseloadExportForm,
@@ -233,12 +234,14 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         candidate.shown_names = names_visible_to(
             request.user, candidate.person, viewable=candidate.viewable
         )
-        candidate.shown_explanation = shown_to(
-            request.user,
-            candidate.person,
-            candidate.explanation,
-            viewable=candidate.viewable,
-            hidden_texts=hidden.get(candidate.person_id, []),
+        candidate.shown_explanation = translated_explanation(
+            shown_to(
+                request.user,
+                candidate.person,
+                candidate.explanation,
+                viewable=candidate.viewable,
+                hidden_texts=hidden.get(candidate.person_id, []),
+            )
         )
     consent = services.enquiry_consent(enquiry)
     confirmed = services.confirmed_candidate(enquiry)

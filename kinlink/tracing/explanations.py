@@ -1,0 +1,99 @@
+"""A candidate's match explanation in the reader's language.
+
+kinlink.matching imports nothing from Django, so it writes its explanations in English
+("family name: same in another script; birth year: 2 years apart (1965 vs 1963)"); they
+are stored with each candidate and the API returns them as they are, a stable text for
+other programs. The pages show them translated: the engine's phrases are a small fixed
+grammar (kinlink.matching.explain), read here piece by piece. A piece this module does
+not know is shown as it is, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import get_language, npgettext, pgettext, pgettext_lazy
+
+from kinlink.web.dates import localise_digits
+
+CONTEXT = "match explanation"
+
+_FIELDS = {
+    "given name": pgettext_lazy(CONTEXT, "given name"),
+    "family name": pgettext_lazy(CONTEXT, "family name"),
+    "father's name": pgettext_lazy(CONTEXT, "father's name"),
+    "mother's name": pgettext_lazy(CONTEXT, "mother's name"),
+    "birth year": pgettext_lazy(CONTEXT, "birth year"),
+    "birth date": pgettext_lazy(CONTEXT, "birth date"),
+    "gender": pgettext_lazy(CONTEXT, "gender"),
+    "birth place": pgettext_lazy(CONTEXT, "birth place"),
+}
+_VALUES = {
+    "same": pgettext_lazy(CONTEXT, "same"),
+    "same in another script": pgettext_lazy(CONTEXT, "same in another script"),
+    "spelling variant": pgettext_lazy(CONTEXT, "spelling variant"),
+    "another transliteration": pgettext_lazy(CONTEXT, "another transliteration"),
+    "nickname": pgettext_lazy(CONTEXT, "nickname"),
+    "partly the same": pgettext_lazy(CONTEXT, "partly the same"),
+    "similar spelling": pgettext_lazy(CONTEXT, "similar spelling"),
+    "one consonant apart": pgettext_lazy(CONTEXT, "one consonant apart"),
+    "different": pgettext_lazy(CONTEXT, "different"),
+    "not recorded": pgettext_lazy(CONTEXT, "not recorded"),
+    "not known": pgettext_lazy(CONTEXT, "not known"),
+    "same, day differs": pgettext_lazy(CONTEXT, "same, day differs"),
+}
+_SWAPPED = "given and family names swapped"
+_APART = re.compile(r"(\d+) years? apart \((\S+) vs (\S+)\)")
+_CONSISTENT = re.compile(r"consistent \((\S+) vs (\S+)\)")
+_ALIAS = re.compile(r"matched on the (request's|recorded) other name (.+)")
+
+
+def translated_explanation(text: str) -> str:
+    """`text`, an explanation written by kinlink.matching, in the active language."""
+    if not text:
+        return text
+    pieces = [_piece(piece) for piece in text.split("; ")]
+    shown = pgettext(CONTEXT, "; ").join(pieces)
+    return localise_digits(shown, get_language() or "en")
+
+
+def _piece(piece: str) -> str:
+    if piece == _SWAPPED:
+        return pgettext(CONTEXT, "given and family names swapped")
+    alias = _ALIAS.fullmatch(piece)
+    if alias:
+        if alias.group(1) == "recorded":
+            return pgettext(CONTEXT, "matched on the recorded other name %(name)s") % {
+                "name": alias.group(2)
+            }
+        return pgettext(CONTEXT, "matched on the enquiry's other name %(name)s") % {
+            "name": alias.group(2)
+        }
+    field, sep, value = piece.partition(": ")
+    if not sep or field not in _FIELDS:
+        return piece
+    shown = _value(value)
+    if shown is None:
+        return piece
+    return pgettext(CONTEXT, "%(field)s: %(value)s") % {"field": _FIELDS[field], "value": shown}
+
+
+def _value(value: str) -> str | None:
+    if value in _VALUES:
+        return str(_VALUES[value])
+    apart = _APART.fullmatch(value)
+    if apart:
+        years = int(apart.group(1))
+        return npgettext(
+            CONTEXT,
+            "%(years)s year apart (%(enquiry)s vs %(record)s)",
+            "%(years)s years apart (%(enquiry)s vs %(record)s)",
+            years,
+        ) % {"years": years, "enquiry": apart.group(2), "record": apart.group(3)}
+    consistent = _CONSISTENT.fullmatch(value)
+    if consistent:
+        return pgettext(CONTEXT, "consistent (%(enquiry)s vs %(record)s)") % {
+            "enquiry": consistent.group(1),
+            "record": consistent.group(2),
+        }
+    return None

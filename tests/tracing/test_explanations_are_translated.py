@@ -1,0 +1,77 @@
+"""The match explanation is shown in the reader's language (the API keeps the engine's
+English text, a stable text for other programs)."""
+
+import pytest
+from django.utils import translation
+
+from kinlink.tracing.explanations import translated_explanation
+from kinlink.tracing.models import Candidate
+
+ENGINE = (
+    "given and family names swapped; family name: same in another script; "
+    "given name: one consonant apart; birth year: 2 years apart (1965 vs 1963); "
+    "father's name: not recorded; gender: same"
+)
+
+
+def test_english_reads_as_the_engine_wrote_it():
+    with translation.override("en"):
+        assert translated_explanation(ENGINE) == ENGINE
+
+
+@pytest.mark.parametrize(
+    ("language", "pieces"),
+    [
+        (
+            "fa",
+            [
+                "جای نام و نام خانوادگی عوض شده",
+                "نام خانوادگی: یکسان، به خطی دیگر",
+                "نام: یک حرف بی‌صدا متفاوت",
+                "سال تولد: ۲ سال فاصله (۱۹۶۵ در برابر ۱۹۶۳)",
+                "نام پدر: ثبت نشده",
+                "جنسیت: یکسان",
+            ],
+        ),
+        (
+            "ar",
+            [
+                "الاسم الأول واسم العائلة مقلوبان",
+                "اسم العائلة: متطابق بخط آخر",
+                "الاسم الأول: يختلف بحرف ساكن واحد",
+                "سنة الميلاد: فارق ٢ سنتين (١٩٦٥ مقابل ١٩٦٣)",
+                "اسم الأب: غير مسجل",
+                "الجنس: متطابق",
+            ],
+        ),
+    ],
+)
+def test_persian_and_arabic_get_their_words_digits_and_semicolon(language, pieces):
+    with translation.override(language):
+        assert translated_explanation(ENGINE) == "؛ ".join(pieces)
+
+
+def test_albanian_counts_one_year_and_several_years_apart():
+    with translation.override("sq"):
+        one = translated_explanation("birth year: 1 year apart (1965 vs 1964)")
+        three = translated_explanation("birth year: 3 years apart (1965 vs 1962)")
+    assert one == "viti i lindjes: 1 vit larg (1965 kundrejt 1964)"
+    assert three == "viti i lindjes: 3 vjet larg (1965 kundrejt 1962)"
+
+
+def test_an_unknown_or_withheld_piece_is_shown_as_it_is():
+    text = "matched on the recorded other name [hidden]; birth place: lost in the flood"
+    with translation.override("fa"):
+        shown = translated_explanation(text)
+    assert shown == "مطابقت با نام دیگر ثبت‌شده [hidden]؛ birth place: lost in the flood"
+
+
+def test_the_enquiry_page_in_persian_explains_in_persian(client, sara, enquiry):
+    client.force_login(sara)
+    candidate = Candidate.objects.filter(enquiry=enquiry).order_by("rank").first()
+    assert "family name:" in candidate.explanation  # stored as the engine wrote it
+    html = client.get(f"/fa/tracing/{enquiry.pk}/").content.decode()
+    assert "نام خانوادگی:" in html
+    assert candidate.explanation not in html
+    english = client.get(f"/en/tracing/{enquiry.pk}/").content.decode()
+    assert candidate.explanation.replace("'", "&#x27;") in english
