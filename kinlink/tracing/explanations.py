@@ -11,6 +11,9 @@ not know is shown as it is, never dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import get_language, npgettext, pgettext, pgettext_lazy
 
@@ -48,13 +51,53 @@ _CONSISTENT = re.compile(r"consistent \((\S+) vs (\S+)\)")
 _ALIAS = re.compile(r"matched on the (request's|recorded) other name (.+)")
 
 
+#: Evidence weaker than this many bits (a likelihood ratio of 2) is shown as neither for
+#: nor against the match.
+STANCE_BITS = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ShownPiece:
+    """One piece of an explanation as a page shows it."""
+
+    text: str
+    stance: str  # "for", "against" (the match), or "" (a note, or weak evidence)
+
+    @property
+    def stance_label(self) -> str:
+        if self.stance == "for":
+            return pgettext(CONTEXT, "for the match")
+        if self.stance == "against":
+            return pgettext(CONTEXT, "against the match")
+        return ""
+
+
 def translated_explanation(text: str) -> str:
     """`text`, an explanation written by kinlink.matching, in the active language."""
     if not text:
         return text
-    pieces = [_piece(piece) for piece in text.split("; ")]
-    shown = pgettext(CONTEXT, "; ").join(pieces)
-    return localise_digits(shown, get_language() or "en")
+    pieces = explanation_pieces(text)
+    return pgettext(CONTEXT, "; ").join(piece.text for piece in pieces)
+
+
+def explanation_pieces(
+    text: str, evidence: Sequence[Mapping[str, Any]] | None = None
+) -> list[ShownPiece]:
+    """The pieces of `text` in the active language; with the candidate's `evidence`
+    (kinlink.matching.explain.Evidence as stored), each field's piece says whether it
+    speaks for or against the match."""
+    if not text:
+        return []
+    weights = {e["text"]: e["weight"] for e in evidence or () if "text" in e and "weight" in e}
+    language = get_language() or "en"
+    out = []
+    for piece in text.split("; "):
+        weight = weights.get(piece)
+        stance = ""
+        if weight is not None and abs(weight) >= STANCE_BITS:
+            stance = "for" if weight > 0 else "against"
+        out.append(ShownPiece(localise_digits(_piece(piece), language), stance))
+    return out
 
 
 def _piece(piece: str) -> str:

@@ -23,7 +23,7 @@ from kinlink.people.selectors import (
 )
 
 from . import services
-from .explanations import translated_explanation
+from .explanations import explanation_pieces
 from .exports import FORMATS
 from .forms import (
     CaseloadExportForm,
@@ -234,14 +234,15 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         candidate.shown_names = names_visible_to(
             request.user, candidate.person, viewable=candidate.viewable
         )
-        candidate.shown_explanation = translated_explanation(
+        candidate.shown_explanation = explanation_pieces(
             shown_to(
                 request.user,
                 candidate.person,
                 candidate.explanation,
                 viewable=candidate.viewable,
                 hidden_texts=hidden.get(candidate.person_id, []),
-            )
+            ),
+            candidate.evidence,
         )
     consent = services.enquiry_consent(enquiry)
     confirmed = services.confirmed_candidate(enquiry)

@@ -4,7 +4,7 @@ English text, a stable text for other programs)."""
 import pytest
 from django.utils import translation
 
-from kinlink.tracing.explanations import translated_explanation
+from kinlink.tracing.explanations import explanation_pieces, translated_explanation
 from kinlink.tracing.models import Candidate
 
 ENGINE = (
@@ -66,12 +66,45 @@ def test_an_unknown_or_withheld_piece_is_shown_as_it_is():
     assert shown == "مطابقت با نام دیگر ثبت‌شده [hidden]؛ birth place: lost in the flood"
 
 
-def test_the_enquiry_page_in_persian_explains_in_persian(client, sara, enquiry):
+def test_each_field_says_whether_it_speaks_for_or_against_the_match():
+    evidence = [
+        {"field": "family_name", "text": "family name: same", "weight": 9.2},
+        {"field": "gender", "text": "gender: different", "weight": -7.5},
+        {"field": "birth", "text": "birth year: 2 years apart (1965 vs 1963)", "weight": 0.4},
+    ]
+    text = (
+        "given and family names swapped; family name: same; gender: different; "
+        "birth year: 2 years apart (1965 vs 1963)"
+    )
+    with translation.override("en"):
+        pieces = explanation_pieces(text, evidence)
+        labels = [p.stance_label for p in pieces]
+    assert [(p.text, p.stance) for p in pieces] == [
+        ("given and family names swapped", ""),  # a note, not a field
+        ("family name: same", "for"),
+        ("gender: different", "against"),
+        ("birth year: 2 years apart (1965 vs 1963)", ""),  # under a likelihood ratio of 2
+    ]
+    assert labels == ["", "for the match", "against the match", ""]
+    with translation.override("ar"):
+        assert explanation_pieces(text, evidence)[2].stance_label == "ضد المطابقة"
+
+
+def test_the_enquiry_page_explains_field_by_field_in_the_readers_language(client, sara, enquiry):
     client.force_login(sara)
     candidate = Candidate.objects.filter(enquiry=enquiry).order_by("rank").first()
     assert "family name:" in candidate.explanation  # stored as the engine wrote it
-    html = client.get(f"/fa/tracing/{enquiry.pk}/").content.decode()
-    assert "نام خانوادگی:" in html
-    assert candidate.explanation not in html
+    persian = client.get(f"/fa/tracing/{enquiry.pk}/").content.decode()
+    assert "نام خانوادگی:" in persian and "به سود تطابق" in persian
+    assert candidate.explanation not in persian
     english = client.get(f"/en/tracing/{enquiry.pk}/").content.decode()
-    assert candidate.explanation.replace("'", "&#x27;") in english
+    row = english[english.index(f'data-candidate="{candidate.pk}"') :]
+    row = row[: row.index("</tr>")]
+    for item in candidate.evidence:
+        text = item["text"].replace("'", "&#x27;")
+        stance = "for" if item["weight"] >= 1 else "against" if item["weight"] <= -1 else None
+        if stance:
+            assert f'<li class="{stance}"><span class="visually-hidden">' in row
+            assert f"<bdi>{text}</bdi></li>" in row
+        else:
+            assert f"<li><bdi>{text}</bdi></li>" in row
