@@ -213,10 +213,8 @@ MESSAGE_COLUMNS += tuple(f"reviewed_by__{column}" for column in USER_SHOWN)
 @login_required
 def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enquiry = _enquiry_or_404(request, pk, only=DETAIL_COLUMNS)
-    # The page shows no candidate's evidence (a JSON list per candidate): not loaded.
-    candidates = shown_candidates(
-        request.user, candidates_of(enquiry).defer("evidence"), channel="page"
-    )
+    # the evidence (a short JSON list per candidate) marks each line of the explanation
+    candidates = shown_candidates(request.user, candidates_of(enquiry), channel="page")
     # Which candidates' records the user may open: asked with the caseload check above.
     viewable = candidates.viewable
     # The candidates' names are loaded with them: only a person the user may not open who
