@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import get_language, npgettext, pgettext, pgettext_lazy
@@ -62,14 +63,7 @@ class ShownPiece:
 
     text: str
     stance: str  # "for", "against" (the match), or "" (a note, or weak evidence)
-
-    @property
-    def stance_label(self) -> str:
-        if self.stance == "for":
-            return pgettext(CONTEXT, "for the match")
-        if self.stance == "against":
-            return pgettext(CONTEXT, "against the match")
-        return ""
+    stance_label: str  # the stance in words, for screen readers ("" for none)
 
 
 def translated_explanation(text: str) -> str:
@@ -90,14 +84,34 @@ def explanation_pieces(
         return []
     weights = {e["text"]: e["weight"] for e in evidence or () if "text" in e and "weight" in e}
     language = get_language() or "en"
+    labels = _stance_labels(language)
     out = []
     for piece in text.split("; "):
         weight = weights.get(piece)
         stance = ""
         if weight is not None and abs(weight) >= STANCE_BITS:
             stance = "for" if weight > 0 else "against"
-        out.append(ShownPiece(localise_digits(_piece(piece), language), stance))
+        # a piece that quotes a name is not kept in the cache (no names in a process's
+        # memory longer than the request that shows them)
+        shown = _piece(piece) if _ALIAS.fullmatch(piece) else _shown(piece, language)
+        out.append(ShownPiece(localise_digits(shown, language), stance, labels[stance]))
     return out
+
+
+# A page shows ten candidates of six or seven pieces, most of them alike ("gender: same"):
+# each piece is translated once per language. Both functions run with `language` active.
+@lru_cache(maxsize=4096)
+def _shown(piece: str, language: str) -> str:
+    return _piece(piece)
+
+
+@lru_cache(maxsize=32)
+def _stance_labels(language: str) -> dict[str, str]:
+    return {
+        "for": pgettext(CONTEXT, "for the match"),
+        "against": pgettext(CONTEXT, "against the match"),
+        "": "",
+    }
 
 
 def _piece(piece: str) -> str:
