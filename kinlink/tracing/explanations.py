@@ -66,14 +66,6 @@ class ShownPiece:
     stance_label: str  # the stance in words, for screen readers ("" for none)
 
 
-def translated_explanation(text: str) -> str:
-    """`text`, an explanation written by kinlink.matching, in the active language."""
-    if not text:
-        return text
-    pieces = explanation_pieces(text)
-    return pgettext(CONTEXT, "; ").join(piece.text for piece in pieces)
-
-
 def explanation_pieces(
     text: str, evidence: Sequence[Mapping[str, Any]] | None = None
 ) -> list[ShownPiece]:
