@@ -147,18 +147,57 @@ def _hidden_texts(names: list[PersonName]) -> list[str]:
 
 
 def withhold_names(value: Any, texts: Sequence[str], mark: str = HIDDEN_NAME) -> Any:
-    """`value` (text, or lists and dicts of it) with every text in `texts` replaced."""
-    if not texts:
+    """`value` (text, or lists and dicts of it) with every text in `texts` replaced where
+    it stands as a whole word: a hidden "Sam" leaves "same" and "Samuel" as they are."""
+    targets = sorted({t for t in texts if t}, key=len, reverse=True)
+    if not targets:
         return value
+    return _withhold(value, targets, mark)
+
+
+def _withhold(value: Any, targets: list[str], mark: str) -> Any:
     if isinstance(value, str):
-        for text in texts:
-            value = value.replace(text, mark)
-        return value
+        return _replace_whole_words(value, targets, mark)
     if isinstance(value, dict):
-        return {k: withhold_names(v, texts, mark) for k, v in value.items()}
+        return {k: _withhold(v, targets, mark) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [withhold_names(v, texts, mark) for v in value]
+        return [_withhold(v, targets, mark) for v in value]
     return value
+
+
+def _replace_whole_words(text: str, targets: list[str], mark: str) -> str:
+    # One pass, longest target first at each position, so a full name wins over its parts
+    # and a mark once written is never searched again. Scanned by hand rather than with a
+    # compiled pattern: `re` would keep the hidden names in its pattern cache. A ZWNJ or a
+    # hyphen inside a compound (علی‌رضا, Abdol-Karim) is not a letter, so a hidden part
+    # there is still caught.
+    if not any(t in text for t in targets):
+        return text
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        for target in targets:
+            end = i + len(target)
+            if text.startswith(target, i) and _stands_alone(text, i, end):
+                out.append(mark)
+                i = end
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """Not glued to a letter on either side: an end of the match that is itself no letter
+    (a hidden text ending in a dot) needs no boundary."""
+    before_ok = start == 0 or not (_is_letter(text[start - 1]) and _is_letter(text[start]))
+    after_ok = end == len(text) or not (_is_letter(text[end]) and _is_letter(text[end - 1]))
+    return before_ok and after_ok
+
+
+def _is_letter(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def shown_to(
