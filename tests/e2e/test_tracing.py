@@ -29,8 +29,24 @@ def sought(demo_users):
     )
 
 
-def _logged_in(browser: Browser, base: str, user) -> Page:
-    page = browser.new_page()
+@pytest.fixture
+def log_in(browser: Browser, live_server):
+    """A fresh browser context per user, closed after the test: an open context keeps its
+    keep-alive sockets to the live server, whose request threads would then close the shared
+    SQLite connection after the server has stopped sharing it."""
+    pages: list[Page] = []
+
+    def open_as(user) -> Page:
+        page = _logged_in(browser.new_page(), live_server.url, user)
+        pages.append(page)
+        return page
+
+    yield open_as
+    for page in pages:
+        page.context.close()
+
+
+def _logged_in(page: Page, base: str, user) -> Page:
     page.goto(f"{base}/en/accounts/login/")
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", "a-long-test-password")
@@ -59,10 +75,10 @@ def _record_consent(page: Page, scope: str) -> None:
 
 
 def test_an_enquiry_is_traced_to_contact_with_consent_enforced(
-    browser: Browser, live_server, demo_users, sought
+    log_in, live_server, demo_users, sought
 ):
     base = live_server.url
-    sara = _logged_in(browser, base, demo_users["caseworker"])
+    sara = log_in(demo_users["caseworker"])
     sara.goto(f"{base}/en/tracing/new/")
     sara.fill("input[name=enquirer_given_name]", "Fereshteh")
     sara.fill("input[name=enquirer_family_name]", "Hosseini")
@@ -90,7 +106,7 @@ def test_an_enquiry_is_traced_to_contact_with_consent_enforced(
     sara.click("text=Save for review")
     expect(sara.locator("article.message")).to_have_attribute("data-state", "draft")
 
-    nadia = _logged_in(browser, base, demo_users["supervisor"])
+    nadia = log_in(demo_users["supervisor"])
     nadia.goto(enquiry_url)
     nadia.click("article.message button[value=yes]")
     expect(nadia.locator("article.message")).to_have_attribute("data-state", "approved")
