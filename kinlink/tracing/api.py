@@ -48,6 +48,7 @@ from kinlink.people.selectors import (
 )
 
 from . import notices, services
+from .explanations import explanation_pieces
 from .exports import FORMATS
 from .imports import ImportFileError
 from .models import (
@@ -364,6 +365,17 @@ def _candidate_person(person: Person, context: dict[str, Any]) -> dict[str, Any]
     }
 
 
+class ExplanationLineSerializer(serializers.Serializer):
+    """One field of a match explanation, translated (the schema of `explanation_lines`)."""
+
+    text = serializers.CharField()
+    stance = serializers.ChoiceField(
+        choices=["for", "against", ""],
+        help_text="whether the field speaks for or against the match; empty: a note, or "
+        "evidence weaker than a likelihood ratio of 2",
+    )
+
+
 class CandidateSerializer(serializers.ModelSerializer):
     enquiry = serializers.SlugRelatedField(slug_field="reference", read_only=True)
     person = CandidatePersonSerializer(read_only=True)
@@ -372,6 +384,7 @@ class CandidateSerializer(serializers.ModelSerializer):
     )
     decision = _choice(Decision.choices, read_only=True)
     explanation = serializers.SerializerMethodField()
+    explanation_lines = serializers.SerializerMethodField()
     evidence = serializers.SerializerMethodField()
 
     class Meta:
@@ -383,6 +396,7 @@ class CandidateSerializer(serializers.ModelSerializer):
             "rank",
             "score",
             "explanation",
+            "explanation_lines",
             "evidence",
             "found_later",
             "proposed_at",
@@ -412,6 +426,13 @@ class CandidateSerializer(serializers.ModelSerializer):
         """Why it was proposed; a hidden name it matched on is withheld from other teams."""
         return self._shown(candidate, candidate.explanation)
 
+    @extend_schema_field(ExplanationLineSerializer(many=True))
+    def get_explanation_lines(self, candidate: Candidate) -> list[dict[str, str]]:
+        """The explanation field by field in the language the caller asked for
+        (Accept-Language), as the enquiry page shows it: `explanation` stays English."""
+        pieces = explanation_pieces(self.get_explanation(candidate), candidate.evidence)
+        return [{"text": p.text, "stance": p.stance} for p in pieces]
+
     @extend_schema_field(OpenApiTypes.ANY)
     def get_evidence(self, candidate: Candidate) -> Any:
         return self._shown(candidate, candidate.evidence)
@@ -427,6 +448,7 @@ class CandidateSerializer(serializers.ModelSerializer):
             "rank": candidate.rank,
             "score": float(candidate.score),
             "explanation": self.get_explanation(candidate),
+            "explanation_lines": self.get_explanation_lines(candidate),
             "evidence": self.get_evidence(candidate),
             "found_later": candidate.found_later,
             "proposed_at": _when(candidate.proposed_at, tz),

@@ -2,9 +2,10 @@
 
 kinlink.matching imports nothing from Django, so it writes its explanations in English
 ("family name: same in another script; birth year: 2 years apart (1965 vs 1963)"); they
-are stored with each candidate and the API returns them as they are, a stable text for
-other programs. The pages show them translated: the engine's phrases are a small fixed
-grammar (kinlink.matching.explain), read here piece by piece. A piece this module does
+are stored with each candidate and the API returns them as they are (`explanation`), a
+stable text for other programs. The pages, and the API's `explanation_lines` (in the
+language of the request's Accept-Language), show them translated: the engine's phrases are
+a small fixed grammar (kinlink.matching.explain), read here piece by piece. A piece this module does
 not know is shown as it is, never dropped.
 """
 

@@ -3,6 +3,7 @@ English text, a stable text for other programs)."""
 
 import pytest
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from kinlink.tracing.explanations import explanation_pieces
 from kinlink.tracing.models import Candidate
@@ -112,3 +113,28 @@ def test_the_enquiry_page_explains_field_by_field_in_the_readers_language(client
             assert f"<bdi>{text}</bdi></li>" in row
         else:
             assert f"<li><bdi>{text}</bdi></li>" in row
+
+
+def test_the_api_gives_the_lines_in_the_language_asked_for(sara, enquiry):
+    api = APIClient()
+    api.force_authenticate(sara)
+    url = f"/api/enquiries/{enquiry.pk}/candidates/"
+    candidate = Candidate.objects.filter(enquiry=enquiry).order_by("rank").first()
+    for language in ("en", "fa"):
+        response = api.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        assert response["Content-Language"] == language
+        shown = next(c for c in response.json() if c["id"] == candidate.pk)
+        assert shown["explanation"] == candidate.explanation  # a stable text for programs
+        with translation.override(language):
+            expected = explanation_pieces(candidate.explanation, candidate.evidence)
+        assert shown["explanation_lines"] == [
+            {"text": p.text, "stance": p.stance} for p in expected
+        ]
+    assert any(line["text"].startswith("نام خانوادگی:") for line in shown["explanation_lines"])
+    weights = {e["text"]: e["weight"] for e in candidate.evidence}
+    english = api.get(url, HTTP_ACCEPT_LANGUAGE="en").json()
+    lines = next(c for c in english if c["id"] == candidate.pk)["explanation_lines"]
+    assert [line["text"] for line in lines] == candidate.explanation.split("; ")
+    for line in lines:
+        w = weights.get(line["text"])
+        assert line["stance"] == ("for" if w and w >= 1 else "against" if w and w <= -1 else "")

@@ -189,6 +189,8 @@ def test_a_match_on_a_hidden_name_is_explained_without_it_to_another_team(
     listed = api.get(f"/api/enquiries/{enquiry.pk}/candidates/").json()
     shown = next(c for c in listed if c["person"]["reference"] == registered.reference)
     assert "Parsafar" not in shown["explanation"] and "Parsafar" not in str(shown["evidence"])
+    assert "Parsafar" not in str(shown["explanation_lines"])
+    assert any("[hidden name]" in line["text"] for line in shown["explanation_lines"])
 
 
 def test_the_persons_caseworker_hides_a_name_on_the_record_page(client, staff, registered):
