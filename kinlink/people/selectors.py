@@ -148,7 +148,8 @@ def _hidden_texts(names: list[PersonName]) -> list[str]:
 
 def withhold_names(value: Any, texts: Sequence[str], mark: str = HIDDEN_NAME) -> Any:
     """`value` (text, or lists and dicts of it) with every text in `texts` replaced where
-    it stands as a whole word: a hidden "Sam" leaves "same" and "Samuel" as they are."""
+    it stands as a whole word, in any letter case: a hidden "Reza" takes "REZA" and "reza"
+    with it, and a hidden "Sam" leaves "same" and "Samuel" as they are."""
     targets = sorted({t for t in texts if t}, key=len, reverse=True)
     if not targets:
         return value
@@ -170,15 +171,18 @@ def _replace_whole_words(text: str, targets: list[str], mark: str) -> str:
     # and a mark once written is never searched again. Scanned by hand rather than with a
     # compiled pattern: `re` would keep the hidden names in its pattern cache. A ZWNJ or a
     # hyphen inside a compound (علی‌رضا, Abdol-Karim) is not a letter, so a hidden part
-    # there is still caught.
-    if not any(t in text for t in targets):
+    # there is still caught. Letter case is compared on lower-cased copies that keep every
+    # position of the text: a letter whose lower case is longer (a dotted İ) stays as it is.
+    folded = _fold(text)
+    keys = [_fold(t) for t in targets]
+    if not any(k in folded for k in keys):
         return text
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
-        for target in targets:
-            end = i + len(target)
-            if text.startswith(target, i) and _stands_alone(text, i, end):
+        for key in keys:
+            end = i + len(key)
+            if folded.startswith(key, i) and _stands_alone(text, i, end):
                 out.append(mark)
                 i = end
                 break
@@ -186,6 +190,13 @@ def _replace_whole_words(text: str, targets: list[str], mark: str) -> str:
             out.append(text[i])
             i += 1
     return "".join(out)
+
+
+def _fold(text: str) -> str:
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:

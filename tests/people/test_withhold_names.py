@@ -14,6 +14,15 @@ def test_a_hidden_name_inside_a_word_is_left_alone():
     assert withhold_names(text, ["Sam"]) == f"given name: same in another script ({H} vs Samuel)"
 
 
+def test_any_letter_case_is_withheld():
+    # a note typed in capitals or lower case spells the same hidden name
+    assert withhold_names("REZA and reza met Reza", ["Reza"]) == f"{H} and {H} met {H}"
+    assert withhold_names("RÊZA", ["rêza"]) == H
+    # lower-casing "İ" would add a character: it stays as written, and nothing shifts
+    assert withhold_names("İlker met Reza", ["Reza"]) == f"İlker met {H}"
+    assert withhold_names("met İlker", ["İlker"]) == f"met {H}"
+
+
 def test_the_full_name_wins_over_its_parts_in_one_pass():
     texts = ["Ali Reza", "Ali", "Reza"]
     got = withhold_names("matched on the recorded other name 'Ali Reza'; Reza Ali", texts)
@@ -48,11 +57,11 @@ _words = st.text(alphabet="saSAمری-\u200c '", min_size=1, max_size=4)
 def test_no_hidden_text_stands_alone_in_what_is_left(words, hidden):
     text = " ".join(words)
     out = withhold_names(text, hidden, mark="#")
-    for target in {t for t in hidden if t.strip(" '-\u200c")}:
-        start = out.find(target)
+    for target in {t.lower() for t in hidden if t.strip(" '-\u200c")}:
+        start = out.lower().find(target)
         while start != -1:
             end = start + len(target)
             glued_before = start > 0 and out[start - 1].isalnum() and target[0].isalnum()
             glued_after = end < len(out) and out[end].isalnum() and target[-1].isalnum()
             assert glued_before or glued_after, (text, hidden, out)
-            start = out.find(target, start + 1)
+            start = out.lower().find(target, start + 1)
