@@ -128,3 +128,20 @@ def test_an_evidence_bundle_holds_no_hidden_name_and_is_audited(hidden, staff, t
     assert entry.detail["for"] == "International Criminal Court"
     assert entry.detail["purpose"] == "court" and entry.detail["format"] == "zip"
     assert entry.detail["counts"]["testimonies"] == 1
+
+
+def test_free_text_that_spells_a_hidden_name_in_other_letters_case_is_withheld(hidden, staff, dpo):
+    testimony.record_testimony(
+        user=staff["caseworker"],
+        witness=hidden.subject,
+        recorded_on=dt.date(2024, 3, 5),
+        account="In the camp they called me ZHALEH KAMRANPOUR; my sister said zhaleh too.",
+        uses=(Use.INTERNAL,),
+    )
+    result = services.export_subject_data(
+        user=dpo, person=hidden.subject, reason="request by letter", fmt="json"
+    )
+    text = result.content.decode("utf-8")
+    mark = subject_export.HIDDEN_NAME
+    assert f"In the camp they called me {mark}; my sister said {mark} too." in text
+    assert not [t for t in HIDDEN_TEXTS if t.lower() in text.lower()]
