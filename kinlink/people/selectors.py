@@ -150,23 +150,23 @@ def withhold_names(value: Any, texts: Sequence[str], mark: str = HIDDEN_NAME) ->
     """`value` (text, or lists and dicts of it) with every text in `texts` replaced where
     it stands as a whole word, in any letter case: a hidden "Reza" takes "REZA" and "reza"
     with it, and a hidden "Sam" leaves "same" and "Samuel" as they are."""
-    targets = sorted({t for t in texts if t}, key=len, reverse=True)
-    if not targets:
+    keys = sorted({_fold(t) for t in texts if t}, key=len, reverse=True)
+    if not keys:
         return value
-    return _withhold(value, targets, mark)
+    return _withhold(value, keys, mark)
 
 
-def _withhold(value: Any, targets: list[str], mark: str) -> Any:
+def _withhold(value: Any, keys: list[str], mark: str) -> Any:
     if isinstance(value, str):
-        return _replace_whole_words(value, targets, mark)
+        return _replace_whole_words(value, keys, mark)
     if isinstance(value, dict):
-        return {k: _withhold(v, targets, mark) for k, v in value.items()}
+        return {k: _withhold(v, keys, mark) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_withhold(v, targets, mark) for v in value]
+        return [_withhold(v, keys, mark) for v in value]
     return value
 
 
-def _replace_whole_words(text: str, targets: list[str], mark: str) -> str:
+def _replace_whole_words(text: str, keys: list[str], mark: str) -> str:
     # One pass, longest target first at each position, so a full name wins over its parts
     # and a mark once written is never searched again. Scanned by hand rather than with a
     # compiled pattern: `re` would keep the hidden names in its pattern cache. A ZWNJ or a
@@ -174,7 +174,6 @@ def _replace_whole_words(text: str, targets: list[str], mark: str) -> str:
     # there is still caught. Letter case is compared on lower-cased copies that keep every
     # position of the text: a letter whose lower case is longer (a dotted İ) stays as it is.
     folded = _fold(text)
-    keys = [_fold(t) for t in targets]
     if not any(k in folded for k in keys):
         return text
     out: list[str] = []
@@ -193,6 +192,7 @@ def _replace_whole_words(text: str, targets: list[str], mark: str) -> str:
 
 
 def _fold(text: str) -> str:
+    """Lower case, of the same length as `text` (what the hidden texts are compared on)."""
     lowered = text.lower()
     if len(lowered) == len(text):
         return lowered

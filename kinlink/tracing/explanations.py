@@ -5,8 +5,8 @@ kinlink.matching imports nothing from Django, so it writes its explanations in E
 are stored with each candidate and the API returns them as they are (`explanation`), a
 stable text for other programs. The pages, and the API's `explanation_lines` (in the
 language of the request's Accept-Language), show them translated: the engine's phrases are
-a small fixed grammar (kinlink.matching.explain), read here piece by piece. A piece this module does
-not know is shown as it is, never dropped.
+a small fixed grammar (kinlink.matching.explain), read here piece by piece. A piece this
+module does not know is shown as it is, never dropped.
 """
 
 from __future__ import annotations
