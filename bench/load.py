@@ -22,7 +22,9 @@ Phase 1 is the load alone; phase 2 is the same load while `kinlink link` links
 `--link-requests` enquiries (from the benchmark data) against the database registry in
 another process. Prints achieved requests per second, p50/p95/p99 and errors per endpoint,
 with the load average and a calibration (CPU for a fixed piece of Python before and after
-each phase: the machine's speed at the time); the target is p95 under 300 ms with no
+each phase: the machine's speed at the time) and the web CPU per request of the mix sent
+one request at a time before and after each phase (set beside the phase's own web CPU per
+request: how much serving many at once adds); the target is p95 under 300 ms with no
 error. Writes bench/out/load.json.
 """
 
@@ -57,6 +59,21 @@ MIX = [
     ("api candidates", 8),
     ("api person", 12),
 ]
+
+
+def _paths(who: dict, pick) -> dict[str, tuple[str, str]]:
+    """Each endpoint of the mix: (path for this identity, "page" or "api")."""
+    return {
+        "home": ("/en/", "page"),
+        "enquiry list": ("/en/tracing/", "page"),
+        "enquiry page": (f"/en/tracing/{pick(who['enquiries'])}/", "page"),
+        "person page": (f"/en/tracing/persons/{pick(who['persons'])}/", "page"),
+        "persons search": (f"/en/persons/?q={pick(who['names'])}", "page"),
+        "api enquiries": ("/api/enquiries/", "api"),
+        "api enquiry": (f"/api/enquiries/{pick(who['enquiries'])}/", "api"),
+        "api candidates": (f"/api/enquiries/{pick(who['enquiries'])}/candidates/", "api"),
+        "api person": (f"/api/persons/{pick(who['persons'])}/", "api"),
+    }
 
 
 # -- the load generator (own process: locust patches the standard library with gevent) -----
@@ -104,23 +121,8 @@ def drive(config_path: str) -> None:
         @task
         def visit(self) -> None:
             label = self.rng.choices([m[0] for m in MIX], [m[1] for m in MIX])[0]
-            who, pick = self.who, self.rng.choice
-            paths = {
-                "home": ("/en/", self.page),
-                "enquiry list": ("/en/tracing/", self.page),
-                "enquiry page": (f"/en/tracing/{pick(who['enquiries'])}/", self.page),
-                "person page": (f"/en/tracing/persons/{pick(who['persons'])}/", self.page),
-                "persons search": (f"/en/persons/?q={pick(who['names'])}", self.page),
-                "api enquiries": ("/api/enquiries/", self.api),
-                "api enquiry": (f"/api/enquiries/{pick(who['enquiries'])}/", self.api),
-                "api candidates": (
-                    f"/api/enquiries/{pick(who['enquiries'])}/candidates/",
-                    self.api,
-                ),
-                "api person": (f"/api/persons/{pick(who['persons'])}/", self.api),
-            }
-            path, headers = paths[label]
-            self._get(label, path, headers)
+            path, kind = _paths(self.who, self.rng.choice)[label]
+            self._get(label, path, self.page if kind == "page" else self.api)
 
     env = Environment(user_classes=[Staff], events=events)
     runner = env.create_local_runner()
@@ -279,6 +281,45 @@ def _calibrate() -> float:
     return round(best * 1000, 1)
 
 
+def _sequential_cost(base: str, pid: int, who: dict, requests: int = 150) -> float:
+    """Milliseconds of one web process's CPU per request of the mix, sent one at a time on
+    one connection: what a request costs with nothing served beside it. Measured before and
+    after each phase: where a phase's web CPU per request is well above it, the extra came
+    from serving many requests at once; where this rises too, from the machine."""
+    import http.client
+
+    import psutil
+
+    host, port = base.split("//")[1].rsplit(":", 1)
+    headers = {"page": {"Cookie": f"sessionid={who['session']}"}}
+    headers["api"] = {"Authorization": f"Token {who['token']}"}
+    rng = random.Random(11)
+    process = psutil.Process(pid)
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+
+    def send(count: int) -> None:
+        for _ in range(count):
+            label = rng.choices([m[0] for m in MIX], [m[1] for m in MIX])[0]
+            path, kind = _paths(who, rng.choice)[label]
+            connection.request("GET", path, headers=headers[kind])
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise SystemExit(f"sequential probe: {label} {path} answered {response.status}")
+
+    def used() -> float:
+        times = process.cpu_times()
+        return times.user + times.system
+
+    try:
+        send(20)
+        before = used()
+        send(requests)
+        return round((used() - before) * 1000 / requests, 1)
+    finally:
+        connection.close()
+
+
 def _free_port() -> int:
     import socket
 
@@ -342,6 +383,8 @@ def _phase(name: str, config: dict, work: Path) -> dict:
     path.write_text(json.dumps(config))
     print(f"phase {name}: {config['rate']} requests/s for {config['duration']} s ...", flush=True)
     before = _calibrate()
+    probe = (config["bases"][0], config["pids"]["web"][0], config["identities"][0])
+    sequential = _sequential_cost(*probe)
     subprocess.run(
         [sys.executable, "-m", "bench.load", "--drive", str(path)],
         check=True,
@@ -351,6 +394,7 @@ def _phase(name: str, config: dict, work: Path) -> dict:
     figures = json.loads((work / f"{name}.json").read_text())
     figures["load_average"] = _load()
     figures["calibration_ms"] = [before, _calibrate()]
+    figures["sequential_web_ms"] = [sequential, _sequential_cost(*probe)]
     _print(name, figures)
     return figures
 
@@ -359,6 +403,10 @@ def _print(name: str, figures: dict) -> None:
     print(
         f"\n{name}: {figures['seconds']} s, load average {figures['load_average']}, "
         f"calibration {' / '.join(map(str, figures['calibration_ms']))} ms before / after"
+    )
+    print(
+        "the mix one request at a time: web CPU per request "
+        f"{' / '.join(map(str, figures['sequential_web_ms']))} ms before / after"
     )
     print(f"{'endpoint':<16} {'req':>6} {'rps':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'err':>4}")
     for row in [*figures["endpoints"], figures["total"]]:
