@@ -61,6 +61,13 @@ MIX = [
 ]
 
 
+def _next_request(who: dict, rng: random.Random) -> tuple[str, str, str]:
+    """One request drawn from the mix for this identity: (label, path, "page" or "api")."""
+    label = rng.choices([m[0] for m in MIX], [m[1] for m in MIX])[0]
+    path, kind = _paths(who, rng.choice)[label]
+    return label, path, kind
+
+
 def _paths(who: dict, pick) -> dict[str, tuple[str, str]]:
     """Each endpoint of the mix: (path for this identity, "page" or "api")."""
     return {
@@ -120,8 +127,7 @@ def drive(config_path: str) -> None:
 
         @task
         def visit(self) -> None:
-            label = self.rng.choices([m[0] for m in MIX], [m[1] for m in MIX])[0]
-            path, kind = _paths(self.who, self.rng.choice)[label]
+            label, path, kind = _next_request(self.who, self.rng)
             self._get(label, path, self.page if kind == "page" else self.api)
 
     env = Environment(user_classes=[Staff], events=events)
@@ -299,8 +305,7 @@ def _sequential_cost(base: str, pid: int, who: dict, requests: int = 150) -> flo
 
     def send(count: int) -> None:
         for _ in range(count):
-            label = rng.choices([m[0] for m in MIX], [m[1] for m in MIX])[0]
-            path, kind = _paths(who, rng.choice)[label]
+            label, path, kind = _next_request(who, rng)
             connection.request("GET", path, headers=headers[kind])
             response = connection.getresponse()
             response.read()
