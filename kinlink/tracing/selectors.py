@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Max, Prefetch, QuerySet
 
 from kinlink.accounts.roles import Role
 from kinlink.audit.models import Action
@@ -190,3 +190,19 @@ def unread_notifications(user) -> QuerySet[Notification]:
         )
         .order_by("-created_at")
     )
+
+
+def unread_notification_groups(user, limit: int) -> list[dict]:
+    """Unread notifications folded into one line per enquiry and kind, newest first: three
+    persons registered after an enquiry read as "3 persons ... E-000004", not as three
+    identical lines. Each group: kind, enquiry_id, reference, count, latest (its newest
+    notification's time) and pk (one of its notifications, to open and mark them read)."""
+    groups = (
+        unread_notifications(user)
+        .select_related(None)
+        .order_by()
+        .values("kind", "enquiry_id", reference=F("enquiry__reference"))
+        .annotate(count=Count("id"), latest=Max("created_at"), pk=Max("id"))
+        .order_by("-latest", "-pk")
+    )
+    return list(groups[:limit])

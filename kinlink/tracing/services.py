@@ -1082,6 +1082,16 @@ def mark_notification_read(*, user: User, notification: Notification) -> None:
         notification.save(update_fields=["read_at"])
 
 
+def mark_notification_group_read(*, user: User, notification: Notification) -> int:
+    """Mark read this notification and every unread one like it (same kind, same enquiry):
+    opening the enquiry shows them all. Returns how many were marked."""
+    if notification.user_id != user.pk:
+        raise PermissionDenied("not your notification")
+    return Notification.objects.filter(
+        user=user, kind=notification.kind, enquiry_id=notification.enquiry_id, read_at=None
+    ).update(read_at=timezone.now())
+
+
 # -- export ----------------------------------------------------------------------------------
 
 # Every column the caseload export can hold. Names of persons in the registry come only

@@ -50,7 +50,7 @@ from .selectors import (
     enquiries_visible_to,
     messages_of,
     shown_candidates,
-    unread_notifications,
+    unread_notification_groups,
 )
 
 
@@ -117,18 +117,12 @@ def enquiry_list(request: HttpRequest) -> HttpResponse:
     # rows made the page's 25 rows cost more than everything else on it.
     enquiries = caseload(request.user, status=status, query=query).only(*LIST_COLUMNS)
     page = Paginator(enquiries, 25).get_page(request.GET.get("page"))
-    notifications = (
-        unread_notifications(request.user)
-        .select_related(None)
-        .select_related("enquiry")
-        .only("kind", "created_at", "enquiry__reference")
-    )
     context = {
         "page": page,
         "status": status,
         "query": query,
         "statuses": EnquiryStatus.choices,
-        "notifications": notifications[:20],
+        "notifications": unread_notification_groups(request.user, 20),
         "may_create": works_on_records(request.user.role),
     }
     return render(request, "tracing/enquiry_list.html", context)
@@ -140,7 +134,7 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = Notification.objects.filter(user=request.user, pk=pk).first()
     if notification is None:
         raise Http404(_("No such notification."))
-    services.mark_notification_read(user=request.user, notification=notification)
+    services.mark_notification_group_read(user=request.user, notification=notification)
     return redirect("tracing:enquiry_detail", notification.enquiry_id)
 
 

@@ -16,7 +16,7 @@ from kinlink.people import services as people_services
 from kinlink.people.models import Gender, LifeStatus, Person, PersonName
 from kinlink.people.selectors import persons_visible_to, search_persons
 from kinlink.reports.aggregates import suppressed_counts
-from kinlink.tracing.selectors import unread_notifications
+from kinlink.tracing.selectors import unread_notification_groups
 
 from .forms import AuditFilterForm, RevealForm
 
@@ -55,15 +55,8 @@ def _names_by_id() -> Prefetch:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     persons = persons_visible_to(request.user)
-    # Only what the page prints: no sealed fields, no joined candidate or person rows.
-    notifications = (
-        unread_notifications(request.user)
-        .select_related(None)
-        .select_related("enquiry")
-        .only("id", "kind", "created_at", "enquiry__reference")
-    )
     context = {
-        "notifications": notifications[:8],
+        "notifications": unread_notification_groups(request.user, 8),
         "person_count": persons.count(),
         "recent_persons": persons.only("id", "reference", "updated_at")
         .prefetch_related(_names_by_id())

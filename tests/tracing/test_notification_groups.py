@@ -1,0 +1,121 @@
+"""Notifications on the home page and the enquiry list: one line per enquiry and kind with a
+count, not one identical line per person registered later; opening the line marks all of
+them read (the enquiry shows them all), and only the caller's own."""
+
+from __future__ import annotations
+
+import pytest
+
+from kinlink.people.services import create_person
+from kinlink.tracing import services
+from kinlink.tracing.models import Notification, NotificationKind
+from kinlink.tracing.selectors import unread_notification_groups
+
+pytestmark = pytest.mark.django_db
+
+
+def _later(staff, given: str, family: str, father: str = "Ali"):
+    return create_person(
+        names=[{"given_name": given, "family_name": family, "father_name": father}],
+        birth="1966",
+        caseworker=staff["other_caseworker"],
+    )
+
+
+@pytest.fixture
+def two_later(enquiry, staff):
+    """Two persons registered after the enquiry, both candidates for it."""
+    _later(staff, "Masoud", "Hoseini")
+    _later(staff, "Masood", "Hosseini")
+    notes = Notification.objects.filter(user=staff["caseworker"], enquiry=enquiry)
+    assert notes.filter(kind=NotificationKind.NEW_CANDIDATE).count() == 2
+    return enquiry
+
+
+@pytest.fixture
+def second_enquiry(sara):
+    return services.create_enquiry(
+        user=sara,
+        relationship="parent",
+        new_enquirer={"names": [{"given_name": "Zahra", "family_name": "Rahimi"}]},
+        sought={"given_name": "Behrouz", "family_name": "Rahimi", "birth": "1980"},
+    )
+
+
+def test_the_groups_count_each_enquiry_and_kind_newest_first(two_later, second_enquiry, sara):
+    Notification.objects.create(
+        user=sara, kind=NotificationKind.MESSAGE_TO_REVIEW, enquiry=second_enquiry
+    )
+    groups = unread_notification_groups(sara, 8)
+
+    assert [(g["reference"], g["kind"], g["count"]) for g in groups] == [
+        (second_enquiry.reference, "message_to_review", 1),
+        (two_later.reference, "new_candidate", 2),
+    ]
+    newest = Notification.objects.filter(enquiry=two_later).latest("created_at", "id")
+    assert groups[1]["latest"] == newest.created_at and groups[1]["pk"] == newest.pk
+
+
+@pytest.mark.parametrize("path", ["/en/", "/en/tracing/"])
+def test_a_page_shows_one_line_with_the_count(client, two_later, sara, path):
+    client.force_login(sara)
+    page = client.get(path).content.decode()
+
+    line = f"2 persons registered later may be the one sought in {two_later.reference}."
+    assert page.count(line) == 1
+    assert "A person registered later" not in page
+    assert page.count('class="secondary">Open</button>') == 1
+
+
+def test_one_person_registered_later_reads_in_the_singular(client, enquiry, sara, staff):
+    _later(staff, "Masoud", "Hoseini")
+    client.force_login(sara)
+    page = client.get("/en/").content.decode()
+    assert f"A person registered later may be the one sought in {enquiry.reference}." in page
+
+
+def test_the_count_is_translated_with_the_language_plural_rules(client, two_later, sara):
+    client.force_login(sara)
+    persian = client.get("/fa/").content.decode()
+    arabic = client.get("/ar/").content.decode()
+    albanian = client.get("/sq/").content.decode()
+
+    assert "فرد که بعداً ثبت شده‌اند ممکن است" in persian
+    assert "قد يكون أحد شخصين سُجّلا لاحقًا" in arabic  # the dual form
+    assert "Një nga 2 personat e regjistruar më vonë" in albanian
+
+
+def test_opening_a_line_marks_its_group_read_and_nothing_else(
+    client, two_later, second_enquiry, sara, staff
+):
+    other = Notification.objects.create(
+        user=sara, kind=NotificationKind.MESSAGE_TO_REVIEW, enquiry=two_later
+    )
+    elsewhere = Notification.objects.create(
+        user=sara, kind=NotificationKind.NEW_CANDIDATE, enquiry=second_enquiry
+    )
+    nadias = Notification.objects.create(
+        user=staff["supervisor"], kind=NotificationKind.NEW_CANDIDATE, enquiry=two_later
+    )
+    groups = unread_notification_groups(sara, 8)
+    group = next(g for g in groups if g["reference"] == two_later.reference and g["count"] == 2)
+    client.force_login(sara)
+
+    response = client.post(f"/en/tracing/notifications/{group['pk']}/read/")
+
+    assert response.status_code == 302 and response.url.endswith(f"/tracing/{two_later.pk}/")
+    unread = Notification.objects.filter(read_at=None)
+    assert not unread.filter(user=sara, enquiry=two_later, kind="new_candidate").exists()
+    assert set(unread) == {other, elsewhere, nadias}
+
+
+def test_a_line_of_someone_else_cannot_be_opened(client, two_later, sara, staff):
+    nadias = Notification.objects.create(
+        user=staff["supervisor"], kind=NotificationKind.NEW_CANDIDATE, enquiry=two_later
+    )
+    client.force_login(sara)
+    assert client.post(f"/en/tracing/notifications/{nadias.pk}/read/").status_code == 404
+    nadias.refresh_from_db()
+    assert nadias.read_at is None
+    with pytest.raises(services.PermissionDenied):
+        services.mark_notification_group_read(user=sara, notification=nadias)
