@@ -15,6 +15,8 @@ KINLINK_EMAIL_URL      smtp://user:pass@host:port for reminders (default: no mai
 KINLINK_BASE_URL       https://kinlink.example.org: the address reminder emails link to
 KINLINK_CASES_RENEWAL_LEAD_DAYS  days before a document expires that its renewal task falls
                        due, for document types without their own (default 60)
+KINLINK_NOTIFY_MIN_SCORE  a caseworker is told of a person registered after their enquiry
+                       when the match probability is at least this (0..1, default 0.2)
 KINLINK_EXPORT_PASSPHRASE_ABOVE  caseload exports with more rows need a passphrase
                        (AES-256 ZIP; default 1000)
 """
@@ -308,6 +310,15 @@ KINLINK_BASE_URL = os.environ.get("KINLINK_BASE_URL", "").rstrip("/")
 CASES_RENEWAL_LEAD_DAYS = int(os.environ.get("KINLINK_CASES_RENEWAL_LEAD_DAYS", "60"))
 if CASES_RENEWAL_LEAD_DAYS < 0:
     raise ValueError("KINLINK_CASES_RENEWAL_LEAD_DAYS must be a number of days, 0 or more")
+
+# A person registered after an enquiry joins its candidates whatever the score; the enquiry's
+# caseworker is notified only from this match probability up (not of every long shot).
+try:
+    TRACING_NOTIFY_MIN_SCORE = float(os.environ.get("KINLINK_NOTIFY_MIN_SCORE", "0.2"))
+except ValueError:
+    TRACING_NOTIFY_MIN_SCORE = -1.0
+if not 0.0 <= TRACING_NOTIFY_MIN_SCORE <= 1.0:
+    raise ValueError("KINLINK_NOTIFY_MIN_SCORE must be a match probability from 0 to 1")
 
 # Caseload exports with more rows than this must be sealed with a passphrase (AES-256 ZIP).
 EXPORT_PASSPHRASE_ABOVE = int(os.environ.get("KINLINK_EXPORT_PASSPHRASE_ABOVE", "1000"))

@@ -17,6 +17,7 @@ from kinlink.accounts.models import User
 from kinlink.accounts.roles import Role
 from kinlink.people import basis as legal_basis
 from kinlink.people.models import NameKind, Person
+from kinlink.people.services import create_person
 
 from . import notices, services
 from .matching import rebuild_person_keys
@@ -154,6 +155,7 @@ def load_tracing_demo(*, seed: int = 1965) -> int:
     if not caseworkers or not persons:
         return 0
     made: dict[str, Enquiry] = {}
+    sought: dict[str, Person] = {}
     for index, (stage, scope, message) in enumerate(STAGES):
         cw = caseworkers[index % len(caseworkers)]
         person = persons[rng.randrange(len(persons))]
@@ -176,10 +178,39 @@ def load_tracing_demo(*, seed: int = 1965) -> int:
         )
         _walk(enquiry, stage, scope, message, cw, supervisor, person)
         made.setdefault(stage if scope is None else f"{stage}:{scope}", enquiry)
+        sought.setdefault(stage, person)
+    _register_later(sought["searching"])
     _transfer_one()
     _publish_notice(made["searching"])
     _record_legal_bases(made)
     return len(STAGES)
+
+
+def _register_later(person: Person) -> None:
+    """The person sought by the searching enquiry, registered again by a caseworker of
+    another team (a partner office met them) under the name in their own script: the
+    enquiry's caseworker is notified of a person registered later."""
+    names = list(person.names.all())
+    name = next((n for n in names if n.script != "latin"), names[0])
+    other = (
+        User.objects.filter(role=Role.CASEWORKER)
+        .exclude(team=person.caseworker.team if person.caseworker else None)
+        .order_by("username")
+        .first()
+    )
+    create_person(
+        names=[
+            {
+                "given_name": name.given_name,
+                "family_name": name.family_name,
+                "father_name": name.father_name,
+            }
+        ],
+        birth_year=person.birth_year,
+        gender=person.gender,
+        birth_place=person.birth_place,
+        caseworker=other,
+    )
 
 
 def avatar_photo(seed: int = 7) -> bytes:

@@ -96,8 +96,19 @@ class DecisionForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    """Closing an enquiry: no outcome chosen in advance, and on the page only the outcomes
+    it can be closed with now (`services.possible_outcomes`)."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, outcomes: list[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = list(Outcome.values if outcomes is None else outcomes)
+        self.cache_variant = tuple(allowed)
+        self.fields["outcome"].choices = [("", _("Choose the outcome"))] + [
+            (value, label) for value, label in Outcome.choices if value in allowed
+        ]
 
 
 class NoteForm(forms.Form):

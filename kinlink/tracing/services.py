@@ -287,9 +287,12 @@ def _evidence(ranked) -> list[dict[str, Any]]:
     return [dataclasses.asdict(item) for item in ranked.evidence]
 
 
-def run_matching(enquiry: Enquiry, *, found_later: bool = False) -> list[Candidate]:
+def run_matching(enquiry: Enquiry, *, later: Person | None = None) -> list[Candidate]:
     """Ask the engine again; add new candidates, refresh undecided ones. A decided pair is
-    left as it was decided (a "not the same" is never proposed again). Returns new ones."""
+    left as it was decided (a "not the same" is never proposed again). Returns new ones,
+    each with the engine's `pair_probability` (this pair alone, not stored) beside its
+    stored score (which the other candidates share). `later`: the person registered or
+    changed after the enquiry that made this run; only their candidate is `found_later`."""
     if enquiry.is_closed:
         return []
     existing = {c.person_id: c for c in enquiry.candidates.all()}
@@ -304,11 +307,14 @@ def run_matching(enquiry: Enquiry, *, found_later: bool = False) -> list[Candida
         }
         candidate = existing.get(ranked.person_id)
         if candidate is None:
-            added.append(
-                Candidate.objects.create(
-                    enquiry=enquiry, person_id=ranked.person_id, found_later=found_later, **values
-                )
+            candidate = Candidate.objects.create(
+                enquiry=enquiry,
+                person_id=ranked.person_id,
+                found_later=later is not None and ranked.person_id == later.pk,
+                **values,
             )
+            candidate.pair_probability = ranked.pair_probability
+            added.append(candidate)
         elif candidate.decision == Decision.PENDING:
             for key, value in values.items():
                 setattr(candidate, key, value)
@@ -316,22 +322,36 @@ def run_matching(enquiry: Enquiry, *, found_later: bool = False) -> list[Candida
     return added
 
 
+def notify_min_score() -> float:
+    """The match probability from which a caseworker is told of a person registered later."""
+    from django.conf import settings
+
+    return float(getattr(settings, "TRACING_NOTIFY_MIN_SCORE", 0.2))
+
+
 def match_person_against_open_enquiries(person: Person) -> list[Candidate]:
     """A person was added or changed: file them under their keys, match them against the
-    open enquiries that share a key, and tell each caseworker of a new candidate."""
+    open enquiries that share a key, and tell each caseworker of a new candidate that may
+    well be the one: its pair probability at least `notify_min_score()`. Weaker ones are
+    listed, not told. The pair alone decides, not the score the other candidates share, so
+    a namesake the caseworker already turned down does not silence the person sought."""
     keys = matching.store_person_keys(person)
     if not keys:
         return []
     enquiries = (
         Enquiry.objects.filter(pk__in=matching.enquiries_sharing_keys(keys))
-        .exclude(status=S.CLOSED)
+        # an open enquiry's search has not been started: starting it finds everyone
+        .exclude(status__in=[S.CLOSED, S.OPEN])
         .exclude(enquirer=person)
     )
     added = []
+    notify_from = notify_min_score()
     for enquiry in enquiries:
-        for candidate in run_matching(enquiry, found_later=True):
+        for candidate in run_matching(enquiry, later=person):
             added.append(candidate)
-            if enquiry.caseworker_id:
+            if not candidate.found_later:
+                continue  # another person the new ranking lists: not news about this one
+            if enquiry.caseworker_id and candidate.pair_probability >= notify_from:
                 Notification.objects.create(
                     user_id=enquiry.caseworker_id,
                     kind=NotificationKind.NEW_CANDIDATE,
@@ -545,6 +565,17 @@ def enquiry_consent(enquiry: Enquiry, *, latest: Consent | None = _UNREAD) -> Co
 def consent_scope(enquiry: Enquiry, *, latest: Consent | None = _UNREAD) -> str | None:
     consent = enquiry_consent(enquiry, latest=latest)
     return consent.scope if consent is not None else None
+
+
+def possible_outcomes(enquiry: Enquiry, *, consent: Consent | None = _UNREAD) -> list[str]:
+    """The outcomes the enquiry can be closed with now (close_enquiry's rules). `consent`:
+    its `enquiry_consent`, when the caller has read it already."""
+    if enquiry.sought_person_id is None:
+        return [Outcome.NOT_FOUND]
+    if consent is _UNREAD:
+        consent = enquiry_consent(enquiry)
+    relays = consent is not None and consent.scope in RELAYS_MESSAGES
+    return [o for o in Outcome.values if o != Outcome.CONTACT_RESTORED or relays]
 
 
 @transaction.atomic

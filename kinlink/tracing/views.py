@@ -251,7 +251,9 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related(None)
         .select_related("author", "reviewed_by")
         .only(*MESSAGE_COLUMNS),
-        "close_form": CloseForm(),
+        "close_form": None
+        if enquiry.is_closed
+        else CloseForm(outcomes=services.possible_outcomes(enquiry, consent=consent)),
         "message_form": MessageForm(),
         "may_work": works_on_records(request.user.role),
     }
@@ -294,6 +296,8 @@ def enquiry_close(request: HttpRequest, pk: int) -> HttpResponse:
             services.close_enquiry(user=request.user, enquiry=enquiry, **form.cleaned_data)
         except ValidationError as exc:
             _flash(request, exc)
+    else:
+        messages.error(request, _("Choose the outcome the enquiry is closed with."))
     return redirect("tracing:enquiry_detail", enquiry.pk)
 
 

@@ -5,7 +5,9 @@ everyone who reads the page in the same language: rendering it field by field th
 widget templates on every request costs a millisecond or two. `form_html` renders such a form
 once per (class, language) and hands the same HTML back after that. A bound form, a form with
 initial values, a prefix or errors, or one whose fields were changed after construction, is
-rendered normally every time. The cached HTML never holds anything user-specific: no values,
+rendered normally every time. A form whose choices follow one of a few states (the outcomes an
+enquiry can be closed with) names the state in `cache_variant`, which is part of the key.
+The cached HTML never holds anything user-specific: no values,
 no CSRF token (the token lives in the template around the form, outside this HTML)."""
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def form_html(form: forms.BaseForm) -> SafeString:
         return form.as_div()
     key = (
         type(form),
+        getattr(form, "cache_variant", ()),
         translation.get_language(),
         form.auto_id,
         form.label_suffix,

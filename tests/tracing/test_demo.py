@@ -9,6 +9,7 @@ from kinlink.tracing.models import (
     Candidate,
     Enquiry,
     FamilyMessage,
+    Notification,
     TracingNotice,
     Transfer,
     Verification,
@@ -51,6 +52,11 @@ def test_the_demo_publishes_a_notice_records_bases_of_several_purposes_and_hides
     load_demo_data()
     notice = TracingNotice.objects.get()
     assert notice.enquiry.status == "searching"
+    # its sought person registered again later, in their own script: the one notification
+    # (the enquirers registered after other enquiries are long shots for them, not told)
+    note = Notification.objects.get(kind="new_candidate")
+    assert note.enquiry == notice.enquiry and note.candidate.found_later
+    assert note.candidate.person.names.get().script != "latin"
     assert client.get(f"/en/tracing/notices/{notice.token}/").status_code == 200
     photo = client.get(f"/en/tracing/notices/{notice.token}/photo.jpg")
     assert photo.status_code == 200

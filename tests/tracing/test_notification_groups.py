@@ -119,3 +119,41 @@ def test_a_line_of_someone_else_cannot_be_opened(client, two_later, sara, staff)
     assert nadias.read_at is None
     with pytest.raises(services.PermissionDenied):
         services.mark_notification_group_read(user=sara, notification=nadias)
+
+
+def test_a_long_shot_registered_later_is_listed_but_not_notified(enquiry, sara, staff):
+    weak = _later(staff, "Leila", "Hosseini", "Reza")  # another given name and father
+    candidate = enquiry.candidates.get(person=weak)
+
+    assert candidate.found_later
+    assert not Notification.objects.filter(user=sara, candidate=candidate).exists()
+
+
+def test_how_strong_a_pair_must_be_to_notify_is_a_setting(settings, enquiry, sara, staff):
+    settings.TRACING_NOTIFY_MIN_SCORE = 0.0
+    weak = _later(staff, "Leila", "Hosseini", "Reza")
+    assert Notification.objects.filter(user=sara, candidate__person=weak).exists()
+
+
+def test_the_pair_decides_not_the_score_a_better_candidate_takes(two_later, sara):
+    """The sought person registered twice: the earlier record holds most of the score, yet
+    the caseworker hears of the later one (it may be the one, if the first is turned down)."""
+    notes = Notification.objects.filter(user=sara, enquiry=two_later).select_related("candidate")
+    assert len(notes) == 2
+    assert all(note.candidate.score < services.notify_min_score() for note in notes)
+
+
+def test_an_enquiry_whose_search_has_not_started_waits_for_it(sara, staff):
+    waiting = services.create_enquiry(
+        user=sara,
+        relationship="parent",
+        new_enquirer={"names": [{"given_name": "Zahra", "family_name": "Karimi"}]},
+        sought={"given_name": "Behrouz", "family_name": "Karimi", "father_name": "Hassan"},
+        search=False,
+    )
+    person = _later(staff, "Behrouz", "Karimi", "Hassan")
+    assert not waiting.candidates.exists() and not Notification.objects.exists()
+
+    services.start_search(user=sara, enquiry=waiting)
+    candidate = waiting.candidates.get(person=person)
+    assert not candidate.found_later  # it was there when the search began
