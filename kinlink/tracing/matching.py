@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, IntegerField, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from kinlink.calendars import ApproxDate, InvalidDate, parse_birth_date
@@ -27,7 +27,8 @@ from kinlink.matching.model import TermFrequencies
 from kinlink.matching.records import MatchRequest, PersonRecord, parse_gender
 from kinlink.matching.search import Candidate as RankedCandidate
 from kinlink.matching.search import rank_candidates
-from kinlink.people.models import NameKind, Person
+from kinlink.names import name_keys, name_similarity
+from kinlink.people.models import NameKind, Person, PersonName
 
 from .models import Enquiry, EnquiryKey, KeyIndex, PersonKey
 
@@ -309,3 +310,91 @@ def ensure_keys_current() -> tuple[int, int] | None:
     if keys_are_current():
         return None
     return rebuild_all_keys()
+
+
+# -- the persons search: names spelled another way ---------------------------------------------
+
+#: How alike a name must be to the one searched for to be listed (`name_similarity`).
+SIMILAR_NAME = 0.85
+#: Persons sharing a search key with the name searched for that are compared, at most.
+SIMILAR_LOOKED_AT = 2000
+#: A word shorter than this makes keys too common to search by (it still finds substrings).
+SHORTEST_SEARCHED_WORD = 3
+
+
+def _searched_names(query: str) -> list[tuple[str | None, str | None]]:
+    """(given, family) readings of a search: one word as either name, several as given and
+    family name in either order, split between any two words (None: any)."""
+    words = query.split()
+    if not words or any(len(word) < SHORTEST_SEARCHED_WORD for word in words):
+        return []
+    if len(words) == 1:
+        return [(words[0], None), (None, words[0])]
+    readings: list[tuple[str | None, str | None]] = []
+    for cut in range(1, len(words)):
+        first, rest = " ".join(words[:cut]), " ".join(words[cut:])
+        readings += [(first, rest), (rest, first)]
+    return readings
+
+
+Reading = tuple[str | None, str | None]
+
+
+def _search_keys(readings: list[Reading]) -> dict[str, set[Reading]]:
+    """The search keys the readings make, each with the readings that make it."""
+    keys: dict[str, set[Reading]] = {}
+    for reading in readings:
+        given, family = reading
+        if family is None:
+            made = {f"g:{k}" for k in name_keys(given)}
+        elif given is None:
+            made = {f"f:{k}" for k in name_keys(family)}
+        else:
+            made = {f"fg:{f}|{g}" for f in name_keys(family) for g in name_keys(given)}
+        for key in made:
+            keys.setdefault(key, set()).add(reading)
+    return keys
+
+
+def _alike(readings_of: dict[int, set[Reading]], names: Iterable[tuple]) -> set[int]:
+    """The ids among (id, given, family) rows with a name alike to a reading that found
+    that person (a person found as a given name is not compared as a family name). Many
+    rows share a spelling (a family name is common in a caseload): each is compared once."""
+    seen: dict[tuple[str, str], bool] = {}
+
+    def close(searched: str | None, name: str) -> bool:
+        if searched is None:
+            return True
+        if not name:
+            return False
+        if (searched, name) not in seen:
+            seen[searched, name] = name_similarity(searched, name) >= SIMILAR_NAME
+        return seen[searched, name]
+
+    return {
+        pk
+        for pk, given, family in names
+        if any(close(g, given) and close(f, family) for g, f in readings_of[pk])
+    }
+
+
+def persons_with_similar_names(persons: QuerySet[Person], query: str) -> list[int]:
+    """Ids of the persons among `persons` with a name spelled like the one searched for, in
+    any script: "Hosein" finds Hossein, Husain and حسین, which a substring search does not.
+    The search keys the name makes (those `record_keys` files persons under) pick the
+    persons worth comparing (SIMILAR_LOOKED_AT keys of persons at most); a person is listed
+    when one of their names is at least SIMILAR_NAME alike to a reading of the search
+    (`_searched_names`) that made one of those keys."""
+    keys = _search_keys(_searched_names(query))
+    if not keys:
+        return []
+    found = PersonKey.objects.filter(
+        key__in=list(keys), person__in=persons.values("pk").order_by()
+    ).values_list("person_id", "key")
+    readings_of: dict[int, set[Reading]] = {}
+    for pk, key in found.order_by()[:SIMILAR_LOOKED_AT]:
+        readings_of.setdefault(pk, set()).update(keys[key])
+    names = PersonName.objects.filter(person_id__in=list(readings_of)).values_list(
+        "person_id", "given_name", "family_name"
+    )
+    return sorted(_alike(readings_of, names))

@@ -16,6 +16,7 @@ from kinlink.people import services as people_services
 from kinlink.people.models import Gender, LifeStatus, Person, PersonName
 from kinlink.people.selectors import persons_visible_to, search_persons
 from kinlink.reports.aggregates import suppressed_counts
+from kinlink.tracing.matching import persons_with_similar_names
 from kinlink.tracing.selectors import unread_notification_groups
 
 from .forms import AuditFilterForm, RevealForm
@@ -79,10 +80,17 @@ def person_list(request: HttpRequest) -> HttpResponse:
         # The search runs once (not once to count and once for the page): the matching ids,
         # sorted, are paginated here and only the page's persons read. A search matching
         # more than SEARCH_IDS_AT_ONCE persons falls back to counting in the database.
-        ids = list(
-            found.order_by("reference").values_list("pk", flat=True)[: SEARCH_IDS_AT_ONCE + 1]
+        rows = list(
+            found.order_by("reference").values_list("reference", "pk")[: SEARCH_IDS_AT_ONCE + 1]
         )
-        if len(ids) <= SEARCH_IDS_AT_ONCE:
+        if len(rows) <= SEARCH_IDS_AT_ONCE:
+            # and the names spelled another way, in any script ("Hosein" finds حسین)
+            listed = {pk for _, pk in rows}
+            similar = [pk for pk in persons_with_similar_names(persons, query) if pk not in listed]
+            if similar:
+                rows += persons.filter(pk__in=similar).values_list("reference", "pk").order_by()
+                rows.sort()
+            ids = [pk for _, pk in rows]
             page = Paginator(ids, 25).get_page(request.GET.get("page"))
             by_id = persons.in_bulk(list(page.object_list))
             page.object_list = [by_id[pk] for pk in page.object_list]
