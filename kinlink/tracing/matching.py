@@ -378,13 +378,16 @@ def _alike(readings_of: dict[int, set[Reading]], names: Iterable[tuple]) -> set[
     }
 
 
-def persons_with_similar_names(persons: QuerySet[Person], query: str) -> list[int]:
+def persons_with_similar_names(
+    persons: QuerySet[Person], query: str, *, known: Iterable[int] = ()
+) -> list[int]:
     """Ids of the persons among `persons` with a name spelled like the one searched for, in
     any script: "Hosein" finds Hossein, Husain and حسین, which a substring search does not.
     The search keys the name makes (those `record_keys` files persons under) pick the
     persons worth comparing (SIMILAR_LOOKED_AT keys of persons at most); a person is listed
     when one of their names is at least SIMILAR_NAME alike to a reading of the search
-    (`_searched_names`) that made one of those keys."""
+    (`_searched_names`) that made one of those keys. `known`: ids the caller has found
+    already (by substring), neither compared nor returned."""
     keys = _search_keys(_searched_names(query))
     if not keys:
         return []
@@ -394,7 +397,13 @@ def persons_with_similar_names(persons: QuerySet[Person], query: str) -> list[in
     readings_of: dict[int, set[Reading]] = {}
     for pk, key in found.order_by()[:SIMILAR_LOOKED_AT]:
         readings_of.setdefault(pk, set()).update(keys[key])
-    names = PersonName.objects.filter(person_id__in=list(readings_of)).values_list(
-        "person_id", "given_name", "family_name"
+    for pk in known:
+        readings_of.pop(pk, None)
+    if not readings_of:
+        return []
+    names = (
+        PersonName.objects.filter(person_id__in=list(readings_of))
+        .values_list("person_id", "given_name", "family_name")
+        .order_by()  # no join for the default order by reference
     )
     return sorted(_alike(readings_of, names))

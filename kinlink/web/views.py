@@ -86,7 +86,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         if len(rows) <= SEARCH_IDS_AT_ONCE:
             # and the names spelled another way, in any script ("Hosein" finds حسین)
             listed = {pk for _, pk in rows}
-            similar = [pk for pk in persons_with_similar_names(persons, query) if pk not in listed]
+            similar = persons_with_similar_names(persons, query, known=listed)
             if similar:
                 rows += persons.filter(pk__in=similar).values_list("reference", "pk").order_by()
                 rows.sort()
