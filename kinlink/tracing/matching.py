@@ -378,6 +378,14 @@ def _alike(readings_of: dict[int, set[Reading]], names: Iterable[tuple]) -> set[
     }
 
 
+def _readings_of(found: QuerySet, keys: dict[str, set[Reading]]) -> dict[int, set[Reading]]:
+    """From (id, key) rows, at most SIMILAR_LOOKED_AT: the readings that found each id."""
+    readings_of: dict[int, set[Reading]] = {}
+    for pk, key in found.order_by()[:SIMILAR_LOOKED_AT]:
+        readings_of.setdefault(pk, set()).update(keys[key])
+    return readings_of
+
+
 def persons_with_similar_names(
     persons: QuerySet[Person], query: str, *, known: Iterable[int] = ()
 ) -> list[int]:
@@ -394,9 +402,7 @@ def persons_with_similar_names(
     found = PersonKey.objects.filter(
         key__in=list(keys), person__in=persons.values("pk").order_by()
     ).values_list("person_id", "key")
-    readings_of: dict[int, set[Reading]] = {}
-    for pk, key in found.order_by()[:SIMILAR_LOOKED_AT]:
-        readings_of.setdefault(pk, set()).update(keys[key])
+    readings_of = _readings_of(found, keys)
     for pk in known:
         readings_of.pop(pk, None)
     if not readings_of:
@@ -407,3 +413,24 @@ def persons_with_similar_names(
         .order_by()  # no join for the default order by reference
     )
     return sorted(_alike(readings_of, names))
+
+
+def enquiries_with_similar_names(enquiries: QuerySet[Enquiry], query: str) -> list[int]:
+    """Ids of the enquiries among `enquiries` whose sought person's name is spelled like the
+    one searched for, in any script (as `persons_with_similar_names`). Open enquiries only:
+    a closed one is filed under no key (the substring search still finds it)."""
+    keys = _search_keys(_searched_names(query))
+    if not keys:
+        return []
+    found = EnquiryKey.objects.filter(
+        key__in=list(keys), enquiry__in=enquiries.values("pk").order_by()
+    ).values_list("enquiry_id", "key")
+    readings_of = _readings_of(found, keys)
+    if not readings_of:
+        return []
+    sought = (
+        Enquiry.objects.filter(pk__in=list(readings_of))
+        .values_list("pk", "sought_given_name", "sought_family_name")
+        .order_by()
+    )
+    return sorted(_alike(readings_of, sought))

@@ -12,6 +12,7 @@ from kinlink.audit.services import record_many
 from kinlink.people.models import PersonName
 from kinlink.people.selectors import persons_visible_to
 
+from .matching import enquiries_with_similar_names
 from .models import Candidate, Enquiry, EnquiryStatus, FamilyMessage, Notification
 
 
@@ -39,10 +40,13 @@ def caseload(user, *, status: str = "", query: str = "") -> QuerySet[Enquiry]:
     if status:
         enquiries = enquiries.filter(status=status)
     if query:
+        # the sought name as typed, or spelled another way in any script ("Hosein": حسین)
+        similar = enquiries_with_similar_names(enquiries, query)
         enquiries = (
             enquiries.filter(reference__iexact=query)
             | enquiries.filter(sought_given_name__icontains=query)
             | enquiries.filter(sought_family_name__icontains=query)
+            | enquiries.filter(pk__in=similar)
         )
     return enquiries.order_by("-updated_at", "-id")
 

@@ -1,0 +1,37 @@
+"""The enquiry list's search finds the sought person's name spelled another way and in
+another script, not only as typed (tracing.matching.enquiries_with_similar_names)."""
+
+import pytest
+
+from kinlink.tracing import services
+from kinlink.tracing.selectors import caseload
+
+pytestmark = pytest.mark.django_db
+
+
+def _references(user, query):
+    return {e.reference for e in caseload(user, query=query)}
+
+
+def test_the_sought_name_is_found_in_another_spelling_and_script(enquiry, sara):
+    assert _references(sara, "مسعود") == {enquiry.reference}
+    assert _references(sara, "Masud Hoseini") == {enquiry.reference}
+    assert _references(sara, "Husseini") == {enquiry.reference}
+    assert _references(sara, "Hassan") == set()  # same consonants, another name
+
+
+def test_only_the_callers_enquiries_are_searched(enquiry, staff):
+    assert _references(staff["other_caseworker"], "Masud") == set()
+    assert _references(staff["supervisor"], "Masud") == {enquiry.reference}
+
+
+def test_a_closed_enquiry_is_found_as_typed_only(enquiry, sara):
+    services.close_enquiry(user=sara, enquiry=enquiry, outcome="not_found")
+    assert _references(sara, "Massoud") == {enquiry.reference}
+    assert _references(sara, "Masud") == set()  # a closed enquiry is filed under no key
+
+
+def test_the_enquiry_list_page_shows_it(client, enquiry, sara):
+    client.force_login(sara)
+    page = client.get("/en/tracing/", {"q": "مسعود حسینی"}).content.decode()
+    assert enquiry.reference in page
