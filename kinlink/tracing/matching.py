@@ -8,7 +8,7 @@ explains them in pure Python.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
@@ -386,6 +386,25 @@ def _readings_of(found: QuerySet, keys: dict[str, set[Reading]]) -> dict[int, se
     return readings_of
 
 
+def _with_similar_names(
+    query: str,
+    filed: Callable[[list[str]], QuerySet],
+    names: Callable[[list[int]], Iterable[tuple]],
+    known: Iterable[int] = (),
+) -> list[int]:
+    """The search of both functions below: `filed(keys)` gives (id, key) rows of the records
+    filed under those keys, `names(ids)` (id, given, family) rows of those records."""
+    keys = _search_keys(_searched_names(query))
+    if not keys:
+        return []
+    readings_of = _readings_of(filed(list(keys)), keys)
+    for pk in known:
+        readings_of.pop(pk, None)
+    if not readings_of:
+        return []
+    return sorted(_alike(readings_of, names(list(readings_of))))
+
+
 def persons_with_similar_names(
     persons: QuerySet[Person], query: str, *, known: Iterable[int] = ()
 ) -> list[int]:
@@ -396,41 +415,33 @@ def persons_with_similar_names(
     when one of their names is at least SIMILAR_NAME alike to a reading of the search
     (`_searched_names`) that made one of those keys. `known`: ids the caller has found
     already (by substring), neither compared nor returned."""
-    keys = _search_keys(_searched_names(query))
-    if not keys:
-        return []
-    found = PersonKey.objects.filter(
-        key__in=list(keys), person__in=persons.values("pk").order_by()
-    ).values_list("person_id", "key")
-    readings_of = _readings_of(found, keys)
-    for pk in known:
-        readings_of.pop(pk, None)
-    if not readings_of:
-        return []
-    names = (
-        PersonName.objects.filter(person_id__in=list(readings_of))
-        .values_list("person_id", "given_name", "family_name")
-        .order_by()  # no join for the default order by reference
+    return _with_similar_names(
+        query,
+        lambda keys: PersonKey.objects.filter(
+            key__in=keys, person__in=persons.values("pk").order_by()
+        ).values_list("person_id", "key"),
+        # no .order_by() would join the persons for the default order by reference
+        lambda ids: (
+            PersonName.objects.filter(person_id__in=ids)
+            .values_list("person_id", "given_name", "family_name")
+            .order_by()
+        ),
+        known,
     )
-    return sorted(_alike(readings_of, names))
 
 
 def enquiries_with_similar_names(enquiries: QuerySet[Enquiry], query: str) -> list[int]:
     """Ids of the enquiries among `enquiries` whose sought person's name is spelled like the
     one searched for, in any script (as `persons_with_similar_names`). Open enquiries only:
     a closed one is filed under no key (the substring search still finds it)."""
-    keys = _search_keys(_searched_names(query))
-    if not keys:
-        return []
-    found = EnquiryKey.objects.filter(
-        key__in=list(keys), enquiry__in=enquiries.values("pk").order_by()
-    ).values_list("enquiry_id", "key")
-    readings_of = _readings_of(found, keys)
-    if not readings_of:
-        return []
-    sought = (
-        Enquiry.objects.filter(pk__in=list(readings_of))
-        .values_list("pk", "sought_given_name", "sought_family_name")
-        .order_by()
+    return _with_similar_names(
+        query,
+        lambda keys: EnquiryKey.objects.filter(
+            key__in=keys, enquiry__in=enquiries.values("pk").order_by()
+        ).values_list("enquiry_id", "key"),
+        lambda ids: (
+            Enquiry.objects.filter(pk__in=ids)
+            .values_list("pk", "sought_given_name", "sought_family_name")
+            .order_by()
+        ),
     )
-    return sorted(_alike(readings_of, sought))
