@@ -187,17 +187,12 @@ def load_tracing_demo(*, seed: int = 1965) -> int:
 
 
 def _register_later(person: Person) -> None:
-    """The person sought by the searching enquiry, registered again by a caseworker of
-    another team (a partner office met them) under the name in their own script: the
-    enquiry's caseworker is notified of a person registered later."""
+    """The person sought by the searching enquiry, met again and registered a second time
+    by their own caseworker under the name in their own script, the earlier record not
+    noticed: the enquiry's caseworker is notified of a person registered later, and the
+    person's record finds the other one (Look for other records of this person)."""
     names = list(person.names.all())
     name = next((n for n in names if n.script != "latin"), names[0])
-    other = (
-        User.objects.filter(role=Role.CASEWORKER)
-        .exclude(team=person.caseworker.team if person.caseworker else None)
-        .order_by("username")
-        .first()
-    )
     create_person(
         names=[
             {
@@ -209,7 +204,7 @@ def _register_later(person: Person) -> None:
         birth_year=person.birth_year,
         gender=person.gender,
         birth_place=person.birth_place,
-        caseworker=other,
+        caseworker=person.caseworker,
     )
 
 

@@ -239,6 +239,27 @@ def rank_for_enquiry(enquiry: Enquiry, *, top_k: int = TOP_K) -> list[RankedCand
     return rank_candidates(request, records, registry_size=registry_size, tf=tf, top_k=top_k)
 
 
+def rank_for_person(
+    person: Person, among: QuerySet[Person], *, top_k: int = TOP_K
+) -> list[RankedCandidate]:
+    """Records among `among` that may be the same person as `person` (registered twice,
+    by two offices or in two scripts), best first: the engine's candidates with the
+    person's own record as the request (never the person themself, never a merged record)."""
+    request = person_record(person)
+    ids = candidate_person_ids(_keys(request_keys(request)))
+    others = (
+        among.filter(pk__in=ids, merged_into__isnull=True)
+        .exclude(pk=person.pk)
+        .prefetch_related("names")
+    )
+    records = [person_record(p) for p in others]
+    if not records:
+        return []
+    registry_size = Person.objects.filter(merged_into__isnull=True).count()
+    tf = registry_frequencies([request, *records])
+    return rank_candidates(request, records, registry_size=registry_size, tf=tf, top_k=top_k)
+
+
 def rebuild_person_keys(batch: int = 2000) -> int:
     """File every person again (after an import, or when the name keys change), a chunk
     of persons per transaction; a merged record is filed under no key."""

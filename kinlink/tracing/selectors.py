@@ -12,7 +12,7 @@ from kinlink.audit.services import record_many
 from kinlink.people.models import PersonName
 from kinlink.people.selectors import persons_visible_to
 
-from .matching import enquiries_with_similar_names
+from .matching import RankedCandidate, enquiries_with_similar_names, rank_for_person
 from .models import Candidate, Enquiry, EnquiryStatus, FamilyMessage, Notification
 
 
@@ -210,3 +210,15 @@ def unread_notification_groups(user, limit: int) -> list[dict]:
         .order_by("-latest", "-pk")
     )
     return list(groups[:limit])
+
+
+#: How likely, that pair alone, another record must be to be shown as maybe the same person.
+SAME_PERSON_AT = 0.3
+
+
+def possible_other_records(user, person) -> list[RankedCandidate]:
+    """Records in the caller's caseload that may be the same person as `person`, best
+    first (registered twice, by two offices or in two scripts): those a merge could join.
+    Only persons the caller sees are compared, so nothing is read outside the caseload."""
+    ranked = rank_for_person(person, persons_visible_to(user))
+    return [c for c in ranked if c.pair_probability >= SAME_PERSON_AT]

@@ -57,6 +57,7 @@ urlpatterns = [
         name="person_add_relationship",
     ),
     path("persons/<int:pk>/merge/", people_views.person_merge, name="person_merge"),
+    path("persons/<int:pk>/others/", views.person_other_records, name="person_other_records"),
     path("persons/<int:pk>/bases/", views_basis.person_bases, name="person_bases"),
     path(
         "persons/<int:pk>/bases/<int:record_pk>/withdraw/",

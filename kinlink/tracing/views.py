@@ -4,6 +4,8 @@ filtered by tracing.selectors, so an enquiry outside the caseload answers 404.""
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,6 +51,7 @@ from .selectors import (
     caseload,
     enquiries_visible_to,
     messages_of,
+    possible_other_records,
     shown_candidates,
     unread_notification_groups,
 )
@@ -136,6 +139,27 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No such notification."))
     services.mark_notification_group_read(user=request.user, notification=notification)
     return redirect("tracing:enquiry_detail", notification.enquiry_id)
+
+
+@login_required
+def person_other_records(request: HttpRequest, pk: int) -> HttpResponse:
+    """Records in the caseload that may be the same person, each with why and a merge."""
+    visible = persons_visible_to(request.user)
+    person = visible.prefetch_related("names").filter(pk=pk).first()
+    if person is None:
+        raise Http404(_("No such person in your caseload."))
+    ranked = possible_other_records(request.user, person)
+    others = visible.prefetch_related("names").in_bulk([c.person_id for c in ranked])
+    rows = [
+        {
+            "person": others[c.person_id],
+            "likelihood": c.pair_probability,
+            "why": explanation_pieces(c.explanation, [dataclasses.asdict(e) for e in c.evidence]),
+        }
+        for c in ranked
+    ]
+    context = {"person": person, "rows": rows, "may_merge": works_on_records(request.user.role)}
+    return render(request, "tracing/person_other_records.html", context)
 
 
 @login_required
