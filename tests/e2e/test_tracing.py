@@ -6,7 +6,7 @@ family's letter holds no location or contact until full consent is recorded."""
 import datetime as dt
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.e2e
 
@@ -27,32 +27,6 @@ def sought(demo_users):
         contact=CONTACT,
         caseworker=demo_users["caseworker"],
     )
-
-
-@pytest.fixture
-def log_in(browser: Browser, live_server):
-    """A fresh browser context per user, closed after the test: an open context keeps its
-    keep-alive sockets to the live server, whose request threads would then close the shared
-    SQLite connection after the server has stopped sharing it."""
-    pages: list[Page] = []
-
-    def open_as(user) -> Page:
-        page = _logged_in(browser.new_page(), live_server.url, user)
-        pages.append(page)
-        return page
-
-    yield open_as
-    for page in pages:
-        page.context.close()
-
-
-def _logged_in(page: Page, base: str, user) -> Page:
-    page.goto(f"{base}/en/accounts/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", "a-long-test-password")
-    page.click("#login-form button[type=submit]")
-    expect(page.locator("h1")).to_contain_text("Welcome")
-    return page
 
 
 def _record_verification(page: Page) -> None:
