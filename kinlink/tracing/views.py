@@ -44,7 +44,7 @@ from .forms import (
     apply_errors,
 )
 from .imports import COLUMNS, ImportFileError
-from .models import Candidate, Enquiry, EnquiryStatus, FamilyMessage, Notification
+from .models import Candidate, Decision, Enquiry, EnquiryStatus, FamilyMessage, Notification
 from .selectors import (
     candidates_of,
     candidates_visible_to,
@@ -209,6 +209,14 @@ def enquiry_create(request: HttpRequest) -> HttpResponse:
     return render(request, "tracing/enquiry_form.html", {"form": form})
 
 
+#: An undecided candidate under this score is listed folded away on the enquiry page.
+LONG_SHOT_BELOW = 0.01
+
+
+def _long_shot(candidate: Candidate) -> bool:
+    return candidate.score < LONG_SHOT_BELOW and candidate.decision == Decision.PENDING
+
+
 # What a user is shown as (`display_name`: the full name, else the username).
 USER_SHOWN = ("id", "username", "first_name", "last_name")
 # The enquiry page prints every column of the enquiry but the enquirer's contact, and of the
@@ -267,7 +275,9 @@ def enquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "confirmed": confirmed,
         "verification": services.enquiry_verification(enquiry, confirmed=confirmed),
         "verification_form": VerificationForm(),
-        "candidates": candidates,
+        # undecided long shots folded away under the list: the page leads with the likely
+        "candidates": [c for c in candidates if not _long_shot(c)],
+        "weak_candidates": [c for c in candidates if _long_shot(c)],
         "status_changes": enquiry.status_changes.select_related("by").only(*STATUS_CHANGE_COLUMNS),
         "consent": consent,
         # who delivered a message is not shown here: no join for it
