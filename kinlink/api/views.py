@@ -1,6 +1,6 @@
 from django.contrib.auth import authenticate
 from django.db.models import OuterRef, Subquery
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
@@ -13,7 +13,8 @@ from kinlink.accounts.models import User
 from kinlink.accounts.roles import needs_two_factor
 from kinlink.accounts.services import confirmed_totp_device
 from kinlink.audit.selectors import filter_entries
-from kinlink.people.selectors import persons_visible_to
+from kinlink.people.selectors import persons_visible_to, search_persons
+from kinlink.tracing.selectors import persons_found
 
 from .permissions import CanReadAudit
 from .serializers import (
@@ -25,18 +26,37 @@ from .serializers import (
 )
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                description="A name in any script or spelling, or a reference: the persons "
+                "whose names contain it, that reference, and names spelled another way "
+                "(Hosein finds Hossein, Husain and حسین), as the Persons page finds them.",
+            )
+        ]
+    )
+)
 class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     """Persons in the caller's caseload. Others answer 404, as if they did not exist."""
 
     serializer_class = PersonSerializer
 
     def get_queryset(self):
+        persons = persons_visible_to(self.request.user)
+        query = self.request.query_params.get("q", "").strip() if self.action == "list" else ""
+        if query:
+            ids = persons_found(persons, query)
+            persons = persons.filter(
+                pk__in=ids if ids is not None else search_persons(persons, query).values("pk")
+            )
         # The caseworker's username by a subquery rather than the whole user loaded, the
         # sealed fields (never in this serializer) left out.
         caseworker = User.objects.filter(pk=OuterRef("caseworker_id")).values("username")[:1]
         return (
-            persons_visible_to(self.request.user)
-            .prefetch_related("names")
+            persons.prefetch_related("names")
             .annotate(caseworker_username=Subquery(caseworker))
             .defer("last_known_location", "contact")
             .order_by("reference")

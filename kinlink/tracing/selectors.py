@@ -10,9 +10,14 @@ from kinlink.accounts.roles import Role
 from kinlink.audit.models import Action
 from kinlink.audit.services import record_many
 from kinlink.people.models import PersonName
-from kinlink.people.selectors import persons_visible_to
+from kinlink.people.selectors import persons_visible_to, search_persons
 
-from .matching import RankedCandidate, enquiries_with_similar_names, rank_for_person
+from .matching import (
+    RankedCandidate,
+    enquiries_with_similar_names,
+    persons_with_similar_names,
+    rank_for_person,
+)
 from .models import Candidate, Enquiry, EnquiryStatus, FamilyMessage, Notification
 
 
@@ -222,3 +227,25 @@ def possible_other_records(user, person) -> list[RankedCandidate]:
     Only persons the caller sees are compared, so nothing is read outside the caseload."""
     ranked = rank_for_person(person, persons_visible_to(user))
     return [c for c in ranked if c.pair_probability >= SAME_PERSON_AT]
+
+
+def persons_found(persons, query: str, *, at_most: int = 2000) -> list[int] | None:
+    """Ids of the persons among `persons` that a search for `query` finds, sorted by
+    reference: names containing it or that reference (`people.selectors.search_persons`),
+    and names spelled another way in any script (`matching.persons_with_similar_names`).
+    None when more than `at_most` names contain it: the caller then pages the substring
+    matches in the database alone. The search runs once, not once to count and once per
+    page."""
+    rows = list(
+        search_persons(persons, query)
+        .order_by("reference")
+        .values_list("reference", "pk")[: at_most + 1]
+    )
+    if len(rows) > at_most:
+        return None
+    listed = {pk for _, pk in rows}
+    similar = persons_with_similar_names(persons, query, known=listed)
+    if similar:
+        rows += persons.filter(pk__in=similar).values_list("reference", "pk").order_by()
+        rows.sort()
+    return [pk for _, pk in rows]

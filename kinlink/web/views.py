@@ -16,8 +16,7 @@ from kinlink.people import services as people_services
 from kinlink.people.models import Gender, LifeStatus, Person, PersonName
 from kinlink.people.selectors import persons_visible_to, search_persons
 from kinlink.reports.aggregates import suppressed_counts
-from kinlink.tracing.matching import persons_with_similar_names
-from kinlink.tracing.selectors import unread_notification_groups
+from kinlink.tracing.selectors import persons_found, unread_notification_groups
 
 from .forms import AuditFilterForm, RevealForm
 
@@ -76,26 +75,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.get("q", "").strip()
     if query:
-        found = search_persons(persons, query)
-        # The search runs once (not once to count and once for the page): the matching ids,
-        # sorted, are paginated here and only the page's persons read. A search matching
-        # more than SEARCH_IDS_AT_ONCE persons falls back to counting in the database.
-        rows = list(
-            found.order_by("reference").values_list("reference", "pk")[: SEARCH_IDS_AT_ONCE + 1]
-        )
-        if len(rows) <= SEARCH_IDS_AT_ONCE:
-            # and the names spelled another way, in any script ("Hosein" finds حسین)
-            listed = {pk for _, pk in rows}
-            similar = persons_with_similar_names(persons, query, known=listed)
-            if similar:
-                rows += persons.filter(pk__in=similar).values_list("reference", "pk").order_by()
-                rows.sort()
-            ids = [pk for _, pk in rows]
+        # the matching ids, sorted, are paginated here and only the page's persons read
+        ids = persons_found(persons, query, at_most=SEARCH_IDS_AT_ONCE)
+        if ids is not None:
             page = Paginator(ids, 25).get_page(request.GET.get("page"))
             by_id = persons.in_bulk(list(page.object_list))
             page.object_list = [by_id[pk] for pk in page.object_list]
             return render(request, "web/person_list.html", {"page": page, "query": query})
-        persons = found
+        persons = search_persons(persons, query)
     page = Paginator(persons.order_by("reference"), 25).get_page(request.GET.get("page"))
     return render(request, "web/person_list.html", {"page": page, "query": query})
 

@@ -73,3 +73,32 @@ def test_a_substring_search_still_finds_what_it_found(client, registry):
     assert registry["latin"].reference in page
     assert registry["persian"].reference not in page  # "ssei" is no name to spell
     assert Person.objects.count() == 5
+
+
+def test_the_api_searches_persons_the_same_way(registry):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(registry["sara"])
+
+    def found(query):
+        response = api.get("/api/persons/", {"q": query})
+        assert response.status_code == 200
+        return {row["reference"] for row in response.json()["results"]}
+
+    refs = {key: registry[key].reference for key in ("latin", "persian", "husain", "hassan")}
+    assert found("Hosein") == {refs["latin"], refs["persian"], refs["husain"]}
+    assert found(refs["hassan"]) == {refs["hassan"]}
+    assert found("nobody like this") == set()
+    assert len(api.get("/api/persons/").json()["results"]) == 4  # no q: the whole caseload
+
+
+@pytest.mark.parametrize("query", ["%", "_", "\\", "x" * 500, "حسین" * 50])
+def test_odd_input_is_searched_never_a_server_error(client, registry, query):
+    from rest_framework.test import APIClient
+
+    client.force_login(registry["sara"])
+    assert client.get("/en/persons/", {"q": query}).status_code == 200
+    api = APIClient()
+    api.force_authenticate(registry["sara"])
+    assert api.get("/api/persons/", {"q": query}).status_code == 200
