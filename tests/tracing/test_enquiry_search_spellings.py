@@ -35,3 +35,21 @@ def test_the_enquiry_list_page_shows_it(client, enquiry, sara):
     client.force_login(sara)
     page = client.get("/en/tracing/", {"q": "مسعود حسینی"}).content.decode()
     assert enquiry.reference in page
+
+
+def test_the_api_lists_enquiries_by_the_same_search_and_by_status(enquiry, sara):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(sara)
+
+    def found(**params):
+        response = api.get("/api/enquiries/", params)
+        assert response.status_code == 200
+        return {row["reference"] for row in response.json()["results"]}
+
+    assert found(q="مسعود حسینی") == {enquiry.reference}
+    assert found(q="Hassan") == set()
+    assert found(status=enquiry.status) == {enquiry.reference}
+    assert found(status="closed") == set()
+    assert found() == {enquiry.reference}
