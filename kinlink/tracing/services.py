@@ -1058,7 +1058,22 @@ def review_message(
     if approve:
         message.state = MessageState.APPROVED
     message.save()
+    _settle_review_notifications(message.enquiry)
     return message
+
+
+def _settle_review_notifications(enquiry: Enquiry) -> None:
+    """Leave each reviewer no more unread "message to review" notifications of the enquiry
+    than messages still wait for a first review (the newest stay): a message someone has
+    reviewed leaves no one a notice to act on."""
+    waiting = enquiry.messages.filter(state=MessageState.DRAFT, reviewed_at=None).count()
+    unread = Notification.objects.filter(
+        enquiry=enquiry, kind=NotificationKind.MESSAGE_TO_REVIEW, read_at=None
+    )
+    for user_id in set(unread.values_list("user_id", flat=True)):
+        newest_first = unread.filter(user_id=user_id).order_by("-created_at", "-id")
+        stale = list(newest_first.values_list("pk", flat=True)[waiting:])
+        Notification.objects.filter(pk__in=stale).update(read_at=timezone.now())
 
 
 @transaction.atomic

@@ -157,3 +157,21 @@ def test_an_enquiry_whose_search_has_not_started_waits_for_it(sara, staff):
     services.start_search(user=sara, enquiry=waiting)
     candidate = waiting.candidates.get(person=person)
     assert not candidate.found_later  # it was there when the search began
+
+
+def test_a_reviewed_message_leaves_no_notice_to_review_it(found, sara, staff, make_user):
+    nadia = staff["supervisor"]
+    other = make_user("soraya", "supervisor", team="North")  # a second reviewer of the team
+    first = services.write_message(user=sara, enquiry=found, direction="to_sought", text="Hi")
+    services.write_message(user=sara, enquiry=found, direction="to_sought", text="Salam")
+
+    def waiting(user):
+        return [(g["kind"], g["count"]) for g in unread_notification_groups(user, 8)]
+
+    assert waiting(nadia) == waiting(other) == [("message_to_review", 2)]
+    services.review_message(user=nadia, message=first, approve=True)
+    assert waiting(nadia) == waiting(other) == [("message_to_review", 1)]
+
+    second = found.messages.get(text="Salam")
+    services.review_message(user=other, message=second, approve=False, note="shorter")
+    assert waiting(nadia) == waiting(other) == []
