@@ -179,11 +179,13 @@ def open_statuses() -> list[str]:
 
 
 def unread_notifications(user) -> QuerySet[Notification]:
-    """Unread, newest first; none about a candidate merged into another record since.
+    """Unread, newest first; none about a candidate merged into another record since, none
+    of a closed enquiry (nothing can be done on it; they come back if it is reopened).
     Loaded with their enquiry's reference only (what a list of them shows); the candidate
     and its person are joined for the merge check, not read."""
     return (
         Notification.objects.filter(user=user, read_at__isnull=True)
+        .exclude(enquiry__status=EnquiryStatus.CLOSED)
         .exclude(candidate__person__merged_into__isnull=False)
         .select_related("enquiry")
         .only(

@@ -175,3 +175,11 @@ def test_a_reviewed_message_leaves_no_notice_to_review_it(found, sara, staff, ma
     second = found.messages.get(text="Salam")
     services.review_message(user=other, message=second, approve=False, note="shorter")
     assert waiting(nadia) == waiting(other) == []
+
+
+def test_a_closed_enquiry_shows_no_notices_until_it_is_reopened(two_later, sara):
+    assert [g["count"] for g in unread_notification_groups(sara, 8)] == [2]
+    services.close_enquiry(user=sara, enquiry=two_later, outcome="not_found")
+    assert unread_notification_groups(sara, 8) == []
+    services.reopen_enquiry(user=sara, enquiry=two_later, note="new lead from the family")
+    assert [g["count"] for g in unread_notification_groups(sara, 8)] == [2]
