@@ -251,3 +251,14 @@ def persons_found(persons, query: str, *, at_most: int = 2000) -> list[int] | No
         rows += persons.filter(pk__in=similar).values_list("reference", "pk").order_by()
         rows.sort()
     return [pk for _, pk in rows]
+
+
+def enquiries_alike(user, enquiry: Enquiry) -> list[str]:
+    """References of the caller's other open enquiries whose sought person has a name alike
+    to this one's, in any spelling or script: the same person may be sought twice, by two
+    relatives or through two offices."""
+    name = f"{enquiry.sought_given_name} {enquiry.sought_family_name}".strip()
+    others = enquiries_visible_to(user).exclude(pk=enquiry.pk)
+    ids = enquiries_with_similar_names(others, name)
+    alike = Enquiry.objects.filter(pk__in=ids).order_by("reference")
+    return list(alike.values_list("reference", flat=True))

@@ -49,6 +49,7 @@ from .selectors import (
     candidates_of,
     candidates_visible_to,
     caseload,
+    enquiries_alike,
     enquiries_visible_to,
     messages_of,
     possible_other_records,
@@ -205,6 +206,16 @@ def enquiry_create(request: HttpRequest) -> HttpResponse:
                 apply_errors(form, exc)
             else:
                 messages.success(request, _("Enquiry recorded; the registry was searched."))
+                alike = enquiries_alike(request.user, enquiry)
+                if alike:
+                    messages.warning(
+                        request,
+                        _(
+                            "Other open enquiries seek a person with a name like this: "
+                            "%(references)s. The same person may be sought twice."
+                        )
+                        % {"references": ", ".join(alike)},
+                    )
                 return redirect("tracing:enquiry_detail", enquiry.pk)
     return render(request, "tracing/enquiry_form.html", {"form": form})
 

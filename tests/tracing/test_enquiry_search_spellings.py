@@ -53,3 +53,30 @@ def test_the_api_lists_enquiries_by_the_same_search_and_by_status(enquiry, sara)
     assert found(status=enquiry.status) == {enquiry.reference}
     assert found(status="closed") == set()
     assert found() == {enquiry.reference}
+
+
+def _new_enquiry(client, given, family, relative="Zahra"):
+    response = client.post(
+        "/en/tracing/new/",
+        {
+            "enquirer_given_name": relative,
+            "enquirer_family_name": family,
+            "relationship": "sibling",
+            "given_name": given,
+            "family_name": family,
+            "birth": "1965",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_new_enquiry_for_a_name_already_sought_says_so(client, enquiry, sara):
+    client.force_login(sara)
+    page = _new_enquiry(client, "مسعود", "حسینی", relative="Maryam")
+    assert "Other open enquiries seek a person with a name like this" in page
+    assert enquiry.reference in page.split("Other open enquiries")[1][:200]
+
+    page = _new_enquiry(client, "Behrouz", "Karimi")
+    assert "Other open enquiries" not in page
