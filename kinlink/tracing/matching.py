@@ -341,24 +341,28 @@ SIMILAR_NAME = 0.85
 SIMILAR_LOOKED_AT = 2000
 #: A word shorter than this makes keys too common to search by (it still finds substrings).
 SHORTEST_SEARCHED_WORD = 3
+#: A search of more words than this is no name (it still finds substrings).
+MOST_SEARCHED_WORDS = 6
+
+#: A reading of a search: (given name, family name), None for "either".
+Reading = tuple[str | None, str | None]
 
 
-def _searched_names(query: str) -> list[tuple[str | None, str | None]]:
+def _searched_names(query: str) -> list[Reading]:
     """(given, family) readings of a search: one word as either name, several as given and
     family name in either order, split between any two words (None: any)."""
     words = query.split()
-    if not words or any(len(word) < SHORTEST_SEARCHED_WORD for word in words):
+    if not 0 < len(words) <= MOST_SEARCHED_WORDS:
+        return []
+    if any(len(word) < SHORTEST_SEARCHED_WORD for word in words):
         return []
     if len(words) == 1:
         return [(words[0], None), (None, words[0])]
-    readings: list[tuple[str | None, str | None]] = []
+    readings: list[Reading] = []
     for cut in range(1, len(words)):
         first, rest = " ".join(words[:cut]), " ".join(words[cut:])
         readings += [(first, rest), (rest, first)]
     return readings
-
-
-Reading = tuple[str | None, str | None]
 
 
 def _search_keys(readings: list[Reading]) -> dict[str, set[Reading]]:
@@ -372,8 +376,8 @@ def _search_keys(readings: list[Reading]) -> dict[str, set[Reading]]:
             made = {f"f:{k}" for k in name_keys(family)}
         else:
             made = {f"fg:{f}|{g}" for f in name_keys(family) for g in name_keys(given)}
-        for key in made:
-            keys.setdefault(key, set()).add(reading)
+        for key in made:  # cut as the stored keys are (`_keys`)
+            keys.setdefault(key[:KEY_LENGTH], set()).add(reading)
     return keys
 
 

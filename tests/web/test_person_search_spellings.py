@@ -102,3 +102,17 @@ def test_odd_input_is_searched_never_a_server_error(client, registry, query):
     api = APIClient()
     api.force_authenticate(registry["sara"])
     assert api.get("/api/persons/", {"q": query}).status_code == 200
+
+
+def test_a_name_too_long_for_a_whole_key_is_found_by_its_cut_key(registry):
+    long_family = "Mohammadrezazadeh" * 12  # its keys are longer than a stored key may be
+    person = people.register_person(
+        user=registry["sara"], names=[{"given_name": "Abdolkarim", "family_name": long_family}]
+    )
+    persons = persons_visible_to(registry["sara"])
+    assert person.pk in persons_with_similar_names(persons, f"Abdulkarim {long_family}")
+
+
+def test_a_search_of_many_words_is_not_read_as_a_name(registry):
+    persons = persons_visible_to(registry["sara"])
+    assert persons_with_similar_names(persons, "Hossein Mousavi " * 4) == []
