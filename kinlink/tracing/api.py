@@ -720,6 +720,9 @@ class EnquiryViewSet(
         rows = enquiries_visible_to(self.request.user)
         params = self.request.query_params
         query, status = params.get("q", "").strip(), params.get("status", "")
+        if status and status not in EnquiryStatus.values:
+            known = ", ".join(EnquiryStatus.values)
+            raise ValidationError({"status": [f"unknown status {status!r}; one of {known}"]})
         if self.action == "list" and (query or status):
             found = caseload(self.request.user, status=status, query=query)
             rows = rows.filter(pk__in=found.values("pk").order_by())

@@ -53,6 +53,8 @@ def test_the_api_lists_enquiries_by_the_same_search_and_by_status(enquiry, sara)
     assert found(status=enquiry.status) == {enquiry.reference}
     assert found(status="closed") == set()
     assert found() == {enquiry.reference}
+    bad = api.get("/api/enquiries/", {"status": "lost"})
+    assert bad.status_code == 400 and "unknown status 'lost'" in bad.json()["status"][0]
 
 
 def _new_enquiry(client, given, family, relative="Zahra"):
